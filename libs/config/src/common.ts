@@ -1,0 +1,27 @@
+import { hostPorts, oneOf, str, url } from './fields';
+
+/** A namespace prefixes every topic, consumer group, transactional id and Redis key of one installation. */
+export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+
+/** Settings shared by every service. Each service spreads these into its own spec. */
+export const commonSpec = {
+  SWITCHBOARD_NAMESPACE: str({
+    description: 'Prefix of every topic, consumer group, transactional id and Redis key of this installation',
+    default: 'switchboard',
+    pattern: NAMESPACE_PATTERN,
+  }),
+  KAFKA_BROKERS: hostPorts({ description: 'Kafka bootstrap brokers, comma-separated host:port', default: ['127.0.0.1:9092'] }),
+  LOG_LEVEL: oneOf({ description: 'Lowest log level written', default: 'info', values: ['debug', 'info', 'warn', 'error'] as const }),
+} as const;
+
+export const redisSpec = {
+  REDIS_URL: url({ description: 'Redis server for presence', default: 'redis://127.0.0.1:6379', protocols: ['redis', 'rediss'] }),
+} as const;
+
+export const databaseSpec = {
+  DATABASE_URL: url({
+    description: 'Postgres database of the persister',
+    default: 'postgres://postgres@127.0.0.1:5432/switchboard',
+    protocols: ['postgres', 'postgresql'],
+  }),
+} as const;

@@ -1,0 +1,11 @@
+/**
+ * Settings from environment variables: typed fields with defaults, validated together at start.
+ *
+ * @example
+ * const config = loadConfigOrExit('gateway', { ...commonSpec, GATEWAY_PORT: port({ description: 'WebSocket port', default: 8080 }) });
+ */
+export { bool, hostPorts, int, list, oneOf, optionalStr, port, str, url } from './fields';
+export type { Field, ParseResult } from './fields';
+export { ConfigError, EXIT_CONFIG, describeSpec, loadConfig, loadConfigOrExit } from './loadConfig';
+export type { ConfigOf, Spec } from './loadConfig';
+export { NAMESPACE_PATTERN, commonSpec, databaseSpec, redisSpec } from './common';
