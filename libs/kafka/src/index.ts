@@ -1,1 +1,11 @@
-export {};
+/**
+ * Kafka for Switchboard: the topic catalogue, the Java-compatible partitioner, and kafkajs
+ * clients configured the way every service needs them.
+ */
+export { CONVERSATION_PARTITIONS, TOPICS, groupId, topicNames, topicSpec } from './topics';
+export type { TopicId, TopicNames, TopicSpec } from './topics';
+export { murmur2, partitionFor } from './partitionFor';
+export { createKafka } from './createKafka';
+export type { KafkaOptions } from './createKafka';
+export { ensureTopics, topicConfigEntries } from './ensureTopics';
+export type { EnsureTopicsResult } from './ensureTopics';

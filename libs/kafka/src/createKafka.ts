@@ -1,0 +1,39 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+
+export interface KafkaOptions {
+  brokers: readonly string[];
+  clientId: string;
+  /** Receives kafkajs's own log lines; defaults to warnings and errors as JSON on stderr. */
+  log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown>) => void;
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
+}
+
+const LEVELS: Record<number, 'debug' | 'info' | 'warn' | 'error'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function defaultLog(level: string, message: string, extra: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), logger: 'kafkajs', message, ...extra })}\n`);
+}
+
+/** One kafkajs client per process; producers, consumers and admins are made from it. */
+export function createKafka(options: KafkaOptions): Kafka {
+  const log = options.log ?? defaultLog;
+  const creator: logCreator = () => (entry: LogEntry) => {
+    const { message, ...extra } = entry.log;
+    log(LEVELS[entry.level] ?? 'info', `${entry.namespace}: ${message}`, extra);
+  };
+  return new Kafka({
+    brokers: [...options.brokers],
+    clientId: options.clientId,
+    logLevel: logLevel.WARN,
+    logCreator: creator,
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
+  });
+}

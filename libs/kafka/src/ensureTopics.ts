@@ -1,0 +1,58 @@
+import type { Admin } from 'kafkajs';
+import { TOPICS, type TopicSpec } from './topics';
+
+export interface EnsureTopicsResult {
+  created: string[];
+  existing: string[];
+}
+
+/**
+ * Creates the platform's topics that are missing and checks that existing ones have the declared
+ * partition count: a wrong count would move conversations between partitions, so it is an error.
+ */
+export async function ensureTopics(
+  admin: Admin,
+  namespace: string,
+  options: { replicationFactor?: number; topics?: readonly TopicSpec[] } = {},
+): Promise<EnsureTopicsResult> {
+  const specs = options.topics ?? TOPICS;
+  const existingNames = new Set(await admin.listTopics());
+  const missing = specs.filter((t) => !existingNames.has(`${namespace}.${t.suffix}`));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: `${namespace}.${t.suffix}`,
+        numPartitions: t.partitions,
+        replicationFactor: options.replicationFactor ?? 1,
+        configEntries: topicConfigEntries(t),
+      })),
+    });
+  }
+  const present = specs.filter((t) => existingNames.has(`${namespace}.${t.suffix}`));
+  if (present.length > 0) {
+    const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => `${namespace}.${t.suffix}`) });
+    for (const topic of metadata.topics) {
+      const spec = present.find((t) => `${namespace}.${t.suffix}` === topic.name);
+      if (spec && topic.partitions.length !== spec.partitions) {
+        throw new Error(
+          `topic ${topic.name} has ${topic.partitions.length} partitions but the catalogue declares ${spec.partitions}; ` +
+            'changing it would move conversations to other partitions',
+        );
+      }
+    }
+  }
+  return {
+    created: missing.map((t) => `${namespace}.${t.suffix}`),
+    existing: present.map((t) => `${namespace}.${t.suffix}`),
+  };
+}
+
+export function topicConfigEntries(spec: TopicSpec): { name: string; value: string }[] {
+  const entries: Record<string, string> = {
+    'cleanup.policy': spec.cleanupPolicy,
+    'retention.ms': String(spec.retentionMs),
+    ...spec.extraConfig,
+  };
+  return Object.entries(entries).map(([name, value]) => ({ name, value }));
+}

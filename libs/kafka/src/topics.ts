@@ -1,0 +1,112 @@
+/**
+ * The one declarative list of the platform's topics. The local stack creates them from it, the
+ * helm chart renders it, and docs/topics.md is generated from it, so the three cannot disagree.
+ */
+export type TopicId = 'commands' | 'events' | 'deliveries' | 'routerState';
+
+export interface TopicSpec {
+  readonly id: TopicId;
+  /** Name without the installation's namespace, e.g. `events.v1`. */
+  readonly suffix: string;
+  readonly partitions: number;
+  /** -1 keeps records forever. */
+  readonly retentionMs: number;
+  readonly cleanupPolicy: 'delete' | 'compact';
+  readonly key: string;
+  readonly partitioning: string;
+  /** Avro record name of the value (see libs/schemas). */
+  readonly valueSchema: string;
+  readonly producers: string;
+  readonly consumers: string;
+  readonly description: string;
+  readonly extraConfig?: Readonly<Record<string, string>>;
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Commands, events and router state must share one partition count: the router owns input
+ * partition p together with its state in partition p of the changelog, and events keyed by the
+ * same conversation id land on the same partition number, which keeps replay per partition local.
+ */
+export const CONVERSATION_PARTITIONS = 12;
+
+export const TOPICS: readonly TopicSpec[] = [
+  {
+    id: 'commands',
+    suffix: 'commands.v1',
+    partitions: CONVERSATION_PARTITIONS,
+    retentionMs: DAY,
+    cleanupPolicy: 'delete',
+    key: 'conversation id',
+    partitioning: 'murmur2(key) mod partitions (Java-compatible default partitioner)',
+    valueSchema: 'io.switchboard.Command',
+    producers: 'gateway (idempotent producer, acks=all)',
+    consumers: 'router',
+    description: 'Requests from clients, as the gateway received them. Not yet validated or sequenced; inputs, not facts.',
+  },
+  {
+    id: 'events',
+    suffix: 'events.v1',
+    partitions: CONVERSATION_PARTITIONS,
+    retentionMs: -1,
+    cleanupPolicy: 'delete',
+    key: 'conversation id',
+    partitioning: 'murmur2(key) mod partitions (Java-compatible default partitioner)',
+    valueSchema: 'io.switchboard.Event',
+    producers: 'router (transactional)',
+    consumers: 'persister, analysts',
+    description:
+      'The canonical, sequenced history of every conversation: the source of truth. Read with isolation.level=read_committed.',
+  },
+  {
+    id: 'deliveries',
+    suffix: 'deliveries.v1',
+    partitions: 16,
+    retentionMs: HOUR,
+    cleanupPolicy: 'delete',
+    key: 'gateway id',
+    partitioning: 'murmur2(gateway id) mod partitions; a gateway reads only its own partition',
+    valueSchema: 'io.switchboard.Delivery',
+    producers: 'router (transactional, in the same transaction as the events)',
+    consumers: 'gateway',
+    description:
+      'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames.',
+  },
+  {
+    id: 'routerState',
+    suffix: 'router-state.v1',
+    partitions: CONVERSATION_PARTITIONS,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    key: 'conversation id, or conversation id + member or client message id',
+    partitioning: 'explicit: the partition of the command that changed it',
+    valueSchema: 'io.switchboard.RouterState',
+    producers: 'router (transactional, in the same transaction as the events)',
+    consumers: 'router, when it is handed a partition',
+    description:
+      "The router's changelog: last sequence, members and recent client message ids per conversation. Internal; not a public interface.",
+    extraConfig: { 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': String(HOUR) },
+  },
+];
+
+export type TopicNames = Readonly<Record<TopicId, string>>;
+
+/** Full topic names of one installation. */
+export function topicNames(namespace: string): TopicNames {
+  const names = {} as Record<TopicId, string>;
+  for (const topic of TOPICS) names[topic.id] = `${namespace}.${topic.suffix}`;
+  return names;
+}
+
+export function topicSpec(id: TopicId): TopicSpec {
+  const spec = TOPICS.find((t) => t.id === id);
+  if (!spec) throw new Error(`unknown topic id ${id}`);
+  return spec;
+}
+
+/** Consumer group of a service reading a topic: `<namespace>.<service>.<topic suffix>`. */
+export function groupId(namespace: string, service: string, id: TopicId): string {
+  return `${namespace}.${service}.${topicSpec(id).suffix}`;
+}
