@@ -1,0 +1,30 @@
+import type { KeyObject } from 'node:crypto';
+import type { PublicKeyAlgorithm, SupportedAlgorithm } from './algorithms';
+import { AuthError } from './authError';
+import { ANY_ISSUER } from './compileKeySource';
+import type { CompiledVerifierOptions } from './compileVerifierOptions';
+import type { DecodedToken } from './decodeToken';
+import { quote } from './quote';
+import { createJwksKeyResolver } from './jwks/createJwksKeyResolver';
+
+/** Picks the key that must have signed a token whose algorithm is already known to be allowed. */
+export type KeySelector = (token: DecodedToken, alg: SupportedAlgorithm) => Promise<KeyObject>;
+
+export function createKeySelector(options: CompiledVerifierOptions): KeySelector {
+  const keys = options.keys;
+  if (keys.kind === 'static') return async () => keys.key;
+  const resolver = createJwksKeyResolver(keys, options.now);
+  const singleSource = keys.urls.has(ANY_ISSUER);
+  return async ({ header, payload }, alg) => {
+    const kid = header.kid;
+    if (typeof kid !== 'string' || kid === '') throw new AuthError('token_key_unknown', 'access token header has no kid to select a key');
+    if (singleSource) return resolver.resolve(ANY_ISSUER, kid, alg as PublicKeyAlgorithm);
+    // The issuer is not verified yet; it only picks whose keys to try. A token naming issuer A
+    // verifies only if A's key signed it, after which its iss claim is trustworthy.
+    const issuer = payload.iss;
+    if (typeof issuer !== 'string' || !(options.issuers ?? []).includes(issuer)) {
+      throw new AuthError('token_issuer', `access token issuer ${quote(issuer)} is not accepted`);
+    }
+    return resolver.resolve(issuer, kid, alg as PublicKeyAlgorithm);
+  };
+}
