@@ -9,3 +9,6 @@ export { createKafka } from './createKafka';
 export type { KafkaOptions } from './createKafka';
 export { ensureTopics, topicConfigEntries } from './ensureTopics';
 export type { EnsureTopicsResult } from './ensureTopics';
+export { createPartitionReader } from './partitionReader';
+export type { PartitionRange, PartitionReader } from './partitionReader';
+export { renderTopicsDoc } from './renderTopicsDoc';

@@ -2,7 +2,7 @@
  * The one declarative list of the platform's topics. The local stack creates them from it, the
  * helm chart renders it, and docs/topics.md is generated from it, so the three cannot disagree.
  */
-export type TopicId = 'commands' | 'events' | 'deliveries' | 'routerState';
+export type TopicId = 'commands' | 'events' | 'deliveries';
 
 export interface TopicSpec {
   readonly id: TopicId;
@@ -26,9 +26,9 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /**
- * Commands, events and router state must share one partition count: the router owns input
- * partition p together with its state in partition p of the changelog, and events keyed by the
- * same conversation id land on the same partition number, which keeps replay per partition local.
+ * Commands and events share one partition count, so a conversation's commands and events sit on
+ * the same partition number: the router that owns command partition p rebuilds its state from
+ * event partition p alone.
  */
 export const CONVERSATION_PARTITIONS = 12;
 
@@ -73,21 +73,6 @@ export const TOPICS: readonly TopicSpec[] = [
     consumers: 'gateway',
     description:
       'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames.',
-  },
-  {
-    id: 'routerState',
-    suffix: 'router-state.v1',
-    partitions: CONVERSATION_PARTITIONS,
-    retentionMs: -1,
-    cleanupPolicy: 'compact',
-    key: 'conversation id, or conversation id + member or client message id',
-    partitioning: 'explicit: the partition of the command that changed it',
-    valueSchema: 'io.switchboard.RouterState',
-    producers: 'router (transactional, in the same transaction as the events)',
-    consumers: 'router, when it is handed a partition',
-    description:
-      "The router's changelog: last sequence, members and recent client message ids per conversation. Internal; not a public interface.",
-    extraConfig: { 'min.cleanable.dirty.ratio': '0.1', 'segment.ms': String(HOUR) },
   },
 ];
 

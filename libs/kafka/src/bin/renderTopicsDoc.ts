@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+import { renderTopicsDoc } from '../renderTopicsDoc';
+
+process.stdout.write(renderTopicsDoc());
