@@ -1,0 +1,8 @@
+/** The subjects (full record names) of the values of each topic. */
+export const SUBJECTS = {
+  command: 'io.switchboard.Command',
+  event: 'io.switchboard.Event',
+  delivery: 'io.switchboard.Delivery',
+} as const;
+
+export type Subject = (typeof SUBJECTS)[keyof typeof SUBJECTS];

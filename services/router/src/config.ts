@@ -1,0 +1,18 @@
+import { commonSpec, int, port, redisSpec, str, type ConfigOf } from '@switchboard/config';
+
+export const routerSpec = {
+  ...commonSpec,
+  ...redisSpec,
+  ROUTER_HTTP_PORT: port({ description: 'Port of the router health and metrics endpoints', default: 8091 }),
+  ROUTER_INSTANCE_ID: str({ description: 'Name of this router instance in logs and client ids', default: `router-${process.pid}` }),
+  ROUTER_MAX_GROUP_SIZE: int({ description: 'Most members a group may have', default: 1000, min: 2, max: 100_000 }),
+  ROUTER_RECENT_MESSAGES: int({
+    description: 'Messages per conversation whose client ids and authors the router remembers (retry and edit window)',
+    default: 10_000,
+    min: 100,
+    max: 1_000_000,
+  }),
+  ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands', default: 5, min: 0, max: 5_000 }),
+} as const;
+
+export type RouterConfig = ConfigOf<typeof routerSpec>;

@@ -1,0 +1,46 @@
+import { Redis } from 'ioredis';
+import { loadConfigOrExit } from '@switchboard/config';
+import { createKafka } from '@switchboard/kafka';
+import { createPresence } from '@switchboard/presence';
+import { createCodec, loadFileCatalog } from '@switchboard/schemas';
+import { createLogger, createMetrics, onShutdownSignal, startHealthServer } from '@switchboard/telemetry';
+import { routerSpec } from './config';
+import { createRouter } from './index';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit('router', routerSpec);
+  const logger = createLogger('router', config.LOG_LEVEL, { instance: config.ROUTER_INSTANCE_ID });
+  const metrics = createMetrics();
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.ROUTER_INSTANCE_ID,
+    log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
+  });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+  redis.on('error', (err) => logger.warn('redis error', { err }));
+  const presence = createPresence({ redis, namespace: config.SWITCHBOARD_NAMESPACE });
+  const router = createRouter({
+    kafka,
+    codec: createCodec(loadFileCatalog()),
+    presence,
+    namespace: config.SWITCHBOARD_NAMESPACE,
+    logger,
+    metrics,
+    maxGroupSize: config.ROUTER_MAX_GROUP_SIZE,
+    recentCapacity: config.ROUTER_RECENT_MESSAGES,
+    fetchWaitMs: config.ROUTER_FETCH_WAIT_MS,
+  });
+  const health = await startHealthServer({ port: config.ROUTER_HTTP_PORT, live: () => true, ready: () => router.readiness(), metrics });
+  onShutdownSignal(logger, async () => {
+    await router.stop();
+    health.close();
+    redis.disconnect();
+  });
+  await router.start();
+  logger.info('router started', { namespace: config.SWITCHBOARD_NAMESPACE, brokers: config.KAFKA_BROKERS, httpPort: config.ROUTER_HTTP_PORT });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`router: failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
