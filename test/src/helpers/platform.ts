@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createKafka, ensureTopics } from '@switchboard/kafka';
+import { migrate } from '@switchboard/persister';
+import { freePort } from './ports';
+import { randomName } from './random';
+
+export const ROOT = join(__dirname, '..', '..', '..');
+export const JWT_SECRET = 'switchboard-test-secret-0123456789abcdef';
+export const BROKERS = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+const PG_SERVER = process.env.TEST_PG_SERVER ?? 'postgres://postgres@127.0.0.1:5432';
+
+export type ServiceName = 'gateway' | 'router' | 'persister';
+
+export interface ServiceProcess {
+  name: string;
+  service: ServiceName;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  httpPort: number;
+  output: string[];
+}
+
+export interface Platform {
+  namespace: string;
+  databaseUrl: string;
+  gatewayUrls: string[];
+  services: Map<string, ServiceProcess>;
+  /** kill -9 one service and start it again with the same settings. */
+  restart(name: string, signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts persister, router and N gateways as separate processes in a namespace and database of their own. */
+export async function startPlatform(options: { gateways?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+  const namespace = randomName('t');
+  const database = `sb_${namespace}`;
+  const admin = new Client({ connectionString: `${PG_SERVER}/postgres` });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${database}`);
+  await admin.end();
+  const databaseUrl = `${PG_SERVER}/${database}`;
+  await migrate(databaseUrl);
+
+  const kafka = createKafka({ brokers: BROKERS.split(','), clientId: 'test-platform' });
+  const kafkaAdmin = kafka.admin();
+  await kafkaAdmin.connect();
+  await ensureTopics(kafkaAdmin, namespace);
+  await kafkaAdmin.disconnect();
+
+  const persisterPort = await freePort();
+  const common: NodeJS.ProcessEnv = {
+    SWITCHBOARD_NAMESPACE: namespace,
+    KAFKA_BROKERS: BROKERS,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'warn',
+    JWT_SECRET,
+    PERSISTER_URL: `http://127.0.0.1:${persisterPort}`,
+    ...options.env,
+  };
+  const services = new Map<string, ServiceProcess>();
+  const specs: { name: string; service: ServiceName; env: NodeJS.ProcessEnv; httpPort: number }[] = [
+    { name: 'persister', service: 'persister', env: { PERSISTER_HTTP_PORT: String(persisterPort) }, httpPort: persisterPort },
+  ];
+  const routerPort = await freePort();
+  specs.push({ name: 'router', service: 'router', env: { ROUTER_HTTP_PORT: String(routerPort) }, httpPort: routerPort });
+  const gatewayUrls: string[] = [];
+  for (let i = 1; i <= (options.gateways ?? 2); i++) {
+    const port = await freePort();
+    specs.push({ name: `gateway${i}`, service: 'gateway', env: { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1', GATEWAY_ID: `${namespace}-gw${i}` }, httpPort: port });
+    gatewayUrls.push(`ws://127.0.0.1:${port}/v1`);
+  }
+
+  const launch = async (spec: (typeof specs)[number]) => {
+    const env = { ...process.env, ...common, ...spec.env };
+    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'services', spec.service, 'dist', 'main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc: ServiceProcess = { ...spec, env, child, output: [] };
+    const keep = (chunk: Buffer) => {
+      proc.output.push(chunk.toString());
+      if (proc.output.length > 200) proc.output.shift();
+      if (process.env.TEST_SERVICE_OUTPUT) process.stderr.write(`[${spec.name}] ${chunk.toString()}`);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    services.set(spec.name, proc);
+    await waitReady(proc);
+  };
+
+  try {
+    for (const spec of specs) await launch(spec);
+  } catch (err) {
+    for (const s of services.values()) s.child.kill('SIGKILL');
+    throw err;
+  }
+
+  return {
+    namespace,
+    databaseUrl,
+    gatewayUrls,
+    services,
+    async restart(name, signal = 'SIGKILL') {
+      const proc = services.get(name);
+      if (!proc) throw new Error(`no service ${name}`);
+      await stopProcess(proc.child, signal);
+      await launch(proc);
+    },
+    async stop() {
+      const order = ['gateway', 'router', 'persister'];
+      for (const service of order) {
+        await Promise.all([...services.values()].filter((s) => s.service === service).map((s) => stopProcess(s.child, 'SIGTERM')));
+      }
+      const cleanup = new Client({ connectionString: `${PG_SERVER}/postgres` });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+async function waitReady(proc: ServiceProcess, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+      throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.output.join('')}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${proc.httpPort}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${proc.name} was not ready within ${timeoutMs} ms:\n${proc.output.join('')}`);
+}
+
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals, timeoutMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
