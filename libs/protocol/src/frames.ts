@@ -49,6 +49,8 @@ export interface ClientEvent {
   userId?: string;
   upToSeq?: number;
   name?: string;
+  /** Initial members of a created group, the creator included; they read the group from seq 1. */
+  members?: string[];
 }
 
 export interface OkFrame {

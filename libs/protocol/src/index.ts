@@ -17,6 +17,7 @@ export type {
   WelcomeFrame,
 } from './frames';
 export { parseRequest } from './parseRequest';
+export { toClientEvent } from './toClientEvent';
 export type { ParseFailureCode, ParsedRequest } from './parseRequest';
 export { CLIENT_MSG_ID, DIRECT_ID, GROUP_ID, REQUEST_ID, USER_ID, directConversationId, isConversationId, newGroupId } from './ids';
 export * from './limits';

@@ -1,1 +1,293 @@
-export {};
+/**
+ * The gateway: holds clients' WebSockets, publishes their requests as commands, and pushes what
+ * the router delivers back to them. `createGateway` wires it from injected collaborators; main.ts
+ * reads the environment and calls it.
+ *
+ * @example
+ * const gateway = createGateway({ settings, kafka, redis, presence, codec, verifier, history, logger, metrics });
+ * await gateway.start(); // listens, then accepts WebSockets once the deliveries consumer joined
+ * await gateway.stop(); // drains: closes sockets with 1001, flushes, releases presence
+ */
+import { Partitioners, type Kafka } from 'kafkajs';
+import type { Redis } from 'ioredis';
+import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import type { TokenVerifier } from '@switchboard/auth';
+import { topicNames } from '@switchboard/kafka';
+import type { Presence } from '@switchboard/presence';
+import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
+import { encodeCommand, type Codec } from '@switchboard/schemas';
+import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import { registerHttpRoutes } from './api/httpRoutes';
+import { createUpgradeHandler, type SocketData } from './api/upgrade';
+import { createWebSocketBehavior } from './api/websocket';
+import type { GatewaySettings } from './config';
+import { createDeliveriesConsumer } from './consumers/deliveries';
+import { createConversationFeed, GAP_PAGE_LIMIT } from './internal/conversationFeed';
+import { createDeliveryDispatcher } from './internal/dispatchDelivery';
+import { createGatewayMetrics } from './internal/gatewayMetrics';
+import { createRequestHandler } from './internal/handleRequest';
+import { createSession, type Session, type SessionSocket } from './internal/session';
+import { createSessionRegistry } from './internal/sessionRegistry';
+import { createTokenBucket } from './internal/tokenBucket';
+import { createCommandPublisher, kafkaCommandSender } from './producers/commands';
+import type { HistoryClient } from './storage/historyClient';
+
+export { gatewaySpec, gatewaySettings, loadGatewayConfig, verifierOptions } from './config';
+export type { GatewayConfig, GatewaySettings } from './config';
+export { createHistoryClient, HistoryError } from './storage/historyClient';
+export type { HistoryClient } from './storage/historyClient';
+
+/** The router only routes to gateways whose lease is alive; it is renewed well within its life. */
+export const LEASE_TTL_MS = 15_000;
+export const LEASE_RENEW_MS = 5_000;
+/** How long the persister may wait for the events of a gap to be projected. */
+export const GAP_WAIT_MS = 3_000;
+
+export interface GatewayDeps {
+  settings: GatewaySettings;
+  kafka: Kafka;
+  /** Presence's connection; the gateway pings it for readiness and quits it on stop. */
+  redis: Redis;
+  presence: Presence;
+  codec: Codec;
+  verifier: TokenVerifier;
+  history: HistoryClient;
+  logger: Logger;
+  metrics: MetricsRegistry;
+}
+
+export interface Gateway {
+  /** Listens (HTTP answers at once), then connects Redis, the producer and the deliveries consumer; WebSockets are accepted only after that. */
+  start(): Promise<void>;
+  /** Drains: stops accepting, closes every socket with 1001, releases presence, stops Kafka clients, quits Redis. */
+  stop(): Promise<void>;
+  readiness(): { ready: boolean; reason?: string };
+  /** The port listened on (the real one when configured as 0); undefined before start. */
+  readonly port: number | undefined;
+}
+
+type State = 'created' | 'starting' | 'running' | 'draining' | 'stopped';
+
+export function createGateway(deps: GatewayDeps): Gateway {
+  const { settings, presence, logger } = deps;
+  const { gatewayId } = settings;
+  const sessions = createSessionRegistry();
+  const metrics = createGatewayMetrics(deps.metrics, () => sessions.size());
+  // Retries stay bounded (kafkajs warns about it) so that a publish can fail and the client be told
+  // `unavailable`; a retried send is deduplicated by the router through its client message id.
+  const producer = deps.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const publisher = createCommandPublisher({
+    sendBatch: kafkaCommandSender(producer, topicNames(settings.namespace).commands),
+    encode: (command) => encodeCommand(deps.codec, command),
+  });
+  const deliveries = createDeliveriesConsumer({
+    kafka: deps.kafka,
+    namespace: settings.namespace,
+    gatewayId,
+    codec: deps.codec,
+    fetchWaitMs: settings.fetchWaitMs,
+    logger: logger.child({ component: 'deliveries' }),
+    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger }),
+  });
+  const handleRequest = createRequestHandler({
+    gatewayId,
+    publish: (command) => publisher.publish(command),
+    history: deps.history,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    logger,
+  });
+
+  let state: State = 'created';
+  let producerConnected = false;
+  let redisProblem: string | undefined = 'not checked yet';
+  let leaseTimer: NodeJS.Timeout | undefined;
+  let renewing = false;
+  let listenSocket: us_listen_socket | undefined;
+  let port: number | undefined;
+  const unregistering = new Set<Promise<void>>();
+
+  producer.on(producer.events.CONNECT, () => void (producerConnected = true));
+  producer.on(producer.events.DISCONNECT, () => void (producerConnected = false));
+
+  function readiness(): { ready: boolean; reason?: string } {
+    if (state === 'draining' || state === 'stopped') return { ready: false, reason: 'draining' };
+    if (state !== 'running') return { ready: false, reason: 'starting' };
+    const consumer = deliveries.readiness();
+    if (!consumer.ready) return consumer;
+    if (!producerConnected) return { ready: false, reason: 'the command producer is not connected' };
+    if (deps.redis.status !== 'ready') return { ready: false, reason: `redis is ${deps.redis.status}` };
+    if (redisProblem !== undefined) return { ready: false, reason: `redis does not answer: ${redisProblem}` };
+    return { ready: true };
+  }
+
+  const accepting = () => state === 'running' && deliveries.readiness().ready && producerConnected;
+
+  async function renewLease(): Promise<void> {
+    if (renewing) return;
+    renewing = true;
+    try {
+      await presence.renewGatewayLease(gatewayId, LEASE_TTL_MS);
+      redisProblem = undefined;
+    } catch (err) {
+      redisProblem = err instanceof Error ? err.message : String(err);
+      logger.warn('renewing the gateway lease failed', { err });
+    } finally {
+      renewing = false;
+    }
+  }
+
+  function createFeedFor(session: Session, conversationId: string) {
+    return createConversationFeed({
+      conversationId,
+      fetchPage: (after, waitForSeq) =>
+        deps.history.eventsAfter({
+          conversationId,
+          userId: session.userId,
+          after,
+          limit: GAP_PAGE_LIMIT,
+          ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
+        }),
+      push: (event) => void session.send({ type: 'event', event }),
+      synced: () => session.synced(),
+      active: () => session.isOpen(),
+      onGapUnfilled: (gap) => logger.warn('a gap could not be filled; the client will see the jump', { sessionId: session.id, ...gap }),
+      onError: (err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
+    });
+  }
+
+  function sessionFor(data: SocketData, socket: SessionSocket): Session {
+    return createSession({
+      id: data.sessionId,
+      userId: data.userId,
+      socket,
+      maxBufferedBytes: settings.maxBufferedBytes,
+      bucket: createTokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst }),
+      metrics,
+      logger,
+      createFeed: createFeedFor,
+      expiresAt: data.expiresAt,
+    });
+  }
+
+  function opened(session: Session): void {
+    sessions.add(session);
+    session.send({
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      sessionId: session.id,
+      userId: session.userId,
+      gatewayId,
+      limits: { maxFrameBytes: settings.maxFrameBytes, maxBodyLength: MAX_BODY_LENGTH, messagesPerSecond: settings.ratePerSecond },
+    });
+    if (!accepting()) session.close('going_away');
+  }
+
+  function closed(session: Session): void {
+    session.closed();
+    sessions.remove(session);
+    const done: Promise<void> = presence
+      .unregister(session.userId, session.id)
+      .catch((err: unknown) => logger.warn('presence unregister failed', { sessionId: session.id, err }))
+      .finally(() => unregistering.delete(done));
+    unregistering.add(done);
+  }
+
+  const app: TemplatedApp = App();
+  registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, logger });
+  app.ws<SocketData>(
+    '/v1',
+    createWebSocketBehavior({
+      upgrade: createUpgradeHandler({
+        gatewayId,
+        allowedOrigins: settings.allowedOrigins,
+        verifier: deps.verifier,
+        presence,
+        maxSessionsPerUser: settings.maxSessionsPerUser,
+        accepting,
+        metrics,
+        logger,
+      }),
+      maxFrameBytes: settings.maxFrameBytes,
+      idleTimeoutS: settings.idleTimeoutS,
+      maxBufferedBytes: settings.maxBufferedBytes,
+      createSession: sessionFor,
+      opened,
+      closed,
+      handleRequest,
+      metrics,
+      logger,
+    }),
+  );
+
+  function listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      app.listen(settings.host, settings.port, (socket) => {
+        if (!socket) return reject(new Error(`cannot listen on ${settings.host}:${settings.port}`));
+        listenSocket = socket;
+        port = us_socket_local_port(socket as unknown as Parameters<typeof us_socket_local_port>[0]);
+        resolve();
+      });
+    });
+  }
+
+  async function step(name: string, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      logger.warn(`shutdown: ${name} failed`, { err });
+    }
+  }
+
+  return {
+    async start() {
+      if (state !== 'created') throw new Error(`the gateway cannot start when ${state}`);
+      state = 'starting';
+      await listen();
+      logger.info('listening', { host: settings.host, port });
+      await deps.redis.ping();
+      await renewLease();
+      leaseTimer = setInterval(() => void renewLease(), LEASE_RENEW_MS);
+      leaseTimer.unref();
+      await producer.connect();
+      await deliveries.start();
+      if (state !== 'starting') return;
+      state = 'running';
+      logger.info('accepting WebSockets', { gatewayId, port, path: '/v1' });
+    },
+
+    async stop() {
+      if (state === 'stopped' || state === 'draining') return;
+      state = 'draining';
+      if (listenSocket) {
+        us_listen_socket_close(listenSocket);
+        listenSocket = undefined;
+      }
+      if (leaseTimer) clearInterval(leaseTimer);
+      for (const session of sessions.all()) {
+        session.failAllPending('going_away', 'the gateway is shutting down; reconnect and retry');
+        session.close('going_away');
+      }
+      await Promise.allSettled([...unregistering]);
+      await step('releasing the gateway lease', () => presence.releaseGatewayLease(gatewayId));
+      await step('stopping the deliveries consumer', () => deliveries.stop());
+      await step('flushing commands', () => publisher.flush());
+      await step('disconnecting the producer', () => producer.disconnect());
+      await step('quitting redis', () => deps.redis.quit().catch(() => deps.redis.disconnect()));
+      // Drops idle keep-alive HTTP connections, so nothing keeps the process alive.
+      (app as TemplatedApp & { close?: () => void }).close?.();
+      state = 'stopped';
+      logger.info('stopped', { gatewayId });
+    },
+
+    readiness,
+
+    get port() {
+      return port;
+    },
+  };
+}

@@ -1,1 +1,150 @@
+/**
+ * The persister: projects the events topic into Postgres, idempotently and one transaction per
+ * fetched batch, and serves history, gap fills and offline sync over HTTP. `createPersister`
+ * wires it from injected collaborators; main.ts reads the environment and calls it.
+ *
+ * ```ts
+ * await migrate(pool);
+ * const persister = createPersister({ kafka, pool, codec, namespace, logger, metrics, httpPort: 8090 });
+ * await persister.start();
+ * // ...
+ * await persister.stop();
+ * await pool.end();
+ * ```
+ */
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import { groupId, topicNames, topicSpec } from '@switchboard/kafka';
+import type { Codec } from '@switchboard/schemas';
+import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import { createApiServer } from './api/server';
+import { createEventsBatchHandler } from './consumers/events';
+import { createDatabaseHealth } from './internal/databaseHealth';
+import { createPartitionPositions } from './internal/partitionPositions';
+import { createProgressSignal } from './internal/progressSignal';
+import { createPostgresStorage } from './storage/postgresStorage';
+import { createPersisterMetrics } from './telemetry';
+
 export { migrate } from './storage/migrate';
+export type { MigrateOptions, MigrateResult } from './storage/migrate';
+export type { EventsBody } from './api/routes/events';
+export type { HistoryBody } from './api/routes/history';
+export type { SyncedConversation } from './api/routes/sync';
+
+export interface PersisterOptions {
+  kafka: Kafka;
+  /** Owned by the caller, who ends it after stop(). */
+  pool: pg.Pool;
+  codec: Codec;
+  namespace: string;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  /** Port of the HTTP API and health endpoints; 0 picks a free one (see Persister.httpPort). */
+  httpPort: number;
+  httpHost?: string;
+  /** Longest a fetch waits for records when there are none; keep it low, see config.ts. */
+  fetchWaitMs?: number;
+  /** Most bytes fetched per partition per batch, which bounds a batch's size. */
+  maxBytesPerPartition?: number;
+  /** Pause between reads of a request waiting for a seq. */
+  waitPollMs?: number;
+}
+
+export interface Persister {
+  start(): Promise<void>;
+  /** Stops the API and the consumer (the batch in hand finishes and commits first). Leaves the pool open. */
+  stop(): Promise<void>;
+  readiness(): Promise<{ ready: boolean; reason?: string }>;
+  /** The port the API listens on, once started. */
+  httpPort(): number;
+}
+
+const READINESS_PING_MS = 1_000;
+
+export function createPersister(options: PersisterOptions): Persister {
+  const { kafka, namespace, logger } = options;
+  const topic = topicNames(namespace).events;
+  const storage = createPostgresStorage(options.pool);
+  const metrics = createPersisterMetrics(options.metrics);
+  const positions = createPartitionPositions();
+  const progress = createProgressSignal();
+  const health = createDatabaseHealth();
+  const consumer = kafka.consumer({
+    groupId: groupId(namespace, 'persister', 'events'),
+    readUncommitted: false,
+    // kafkajs answers a fetch only after the full maxWaitTimeInMs, even when records arrive sooner;
+    // its 5000 ms default would add seconds between an event and its projection.
+    maxWaitTimeInMs: options.fetchWaitMs ?? 5,
+    minBytes: 1,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 20_000,
+    heartbeatInterval: 1_000,
+    allowAutoTopicCreation: false,
+  });
+  let joined = false;
+  let stopping = false;
+  let crashed: string | undefined;
+  let boundPort = 0;
+
+  const handleBatch = createEventsBatchHandler({
+    codec: options.codec,
+    store: storage,
+    positions,
+    seek: (partition, offset) => consumer.seek({ topic, partition, offset: String(offset) }),
+    progress,
+    health,
+    logger,
+    metrics,
+  });
+
+  async function readiness(): Promise<{ ready: boolean; reason?: string }> {
+    if (stopping) return { ready: false, reason: 'stopping' };
+    if (crashed) return { ready: false, reason: `consumer crashed: ${crashed}` };
+    if (!joined) return { ready: false, reason: 'joining the consumer group' };
+    const problem = health.problem();
+    if (problem) return { ready: false, reason: `database: ${problem}` };
+    try {
+      await storage.ping(READINESS_PING_MS);
+    } catch (err) {
+      return { ready: false, reason: `database: ${(err as Error).message}` };
+    }
+    return { ready: true };
+  }
+
+  const api = createApiServer({ reader: storage, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs });
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    joined = true;
+    crashed = undefined;
+    // Every (re)assignment re-checks each partition's position against the database.
+    positions.reset();
+    const partitions = [...(event.payload.memberAssignment[topic] ?? [])].sort((a, b) => a - b);
+    logger.info('partitions assigned', { partitions });
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    logger.error('event consumer crashed', { err: event.payload.error, restart: event.payload.restart });
+    if (!event.payload.restart) crashed = event.payload.error.message;
+  });
+
+  return {
+    async start() {
+      boundPort = await api.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: topicSpec('events').partitions,
+        eachBatch: handleBatch,
+      });
+    },
+    async stop() {
+      stopping = true;
+      // consumer.stop() lets the batch in hand finish, including its database and Kafka commits.
+      await Promise.all([api.close(), consumer.stop().then(() => consumer.disconnect())]);
+    },
+    readiness,
+    httpPort: () => boundPort,
+  };
+}

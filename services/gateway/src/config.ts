@@ -1,0 +1,197 @@
+import { hostname } from 'node:os';
+import {
+  ConfigError,
+  commonSpec,
+  int,
+  list,
+  loadConfig,
+  optionalStr,
+  port,
+  redisSpec,
+  str,
+  url,
+  type ConfigOf,
+} from '@switchboard/config';
+import { AuthOptionsError, createTokenVerifier, type SupportedAlgorithm, type TokenVerifierOptions } from '@switchboard/auth';
+
+export const GATEWAY_ID_PATTERN = /^[a-z0-9-]{1,100}$/;
+
+/** `gw-<hostname>-<pid>`, reduced to the characters a gateway id may hold. */
+export function defaultGatewayId(host: string = hostname(), pid: number = process.pid): string {
+  const cleanHost = host.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'host';
+  return `gw-${cleanHost}-${pid}`;
+}
+
+const MIB = 1024 * 1024;
+
+/** Access token settings; checked together because they depend on each other. */
+export const jwtSpec = {
+  JWT_ALGORITHMS: list({
+    description: 'Accepted access token algorithms: HS256 alone, or RS256 and/or ES256',
+    default: ['HS256'],
+    item: /^(HS256|RS256|ES256)$/,
+    nonEmpty: true,
+  }),
+  JWT_SECRET: optionalStr({ description: 'HS256 shared secret, at least 32 bytes; required when HS256 is allowed', secret: true }),
+  JWT_PUBLIC_KEY: optionalStr({ description: 'PEM public key for RS256/ES256 tokens (\\n escapes are accepted)' }),
+  JWT_JWKS_URL: optionalStr({ description: 'JWKS URL for RS256/ES256 tokens (https, or http on localhost)' }),
+  JWT_AUDIENCE: optionalStr({ description: 'Required token audience (aud)' }),
+  JWT_ISSUER: optionalStr({ description: 'Required token issuer (iss)' }),
+} as const;
+
+export type JwtConfig = ConfigOf<typeof jwtSpec>;
+
+export const gatewaySpec = {
+  ...commonSpec,
+  ...redisSpec,
+  GATEWAY_PORT: port({ description: 'Port of the WebSocket endpoint (/v1) and of /healthz, /readyz, /metrics', default: 8080 }),
+  GATEWAY_HOST: str({ description: 'Address the gateway listens on', default: '0.0.0.0' }),
+  GATEWAY_ID: str({
+    description: 'Name of this gateway in presence and on the deliveries topic; must be unique among running gateways',
+    default: defaultGatewayId(),
+    pattern: GATEWAY_ID_PATTERN,
+  }),
+  ...jwtSpec,
+  GATEWAY_ALLOWED_ORIGINS: list({
+    description: 'Origins allowed to open a WebSocket, comma-separated; empty allows any origin (development only)',
+    default: [],
+  }),
+  GATEWAY_MAX_FRAME_BYTES: int({ description: 'Largest client frame accepted, in bytes', default: 65_536, min: 1_024, max: 16 * MIB }),
+  GATEWAY_IDLE_TIMEOUT_S: int({
+    description: 'Seconds without any traffic before a socket is closed; the gateway pings to keep live clients connected',
+    default: 60,
+    min: 8,
+    max: 960,
+  }),
+  GATEWAY_MAX_BUFFERED_BYTES: int({
+    description: 'Send buffer of one client beyond which it is disconnected as a slow consumer (close 4009)',
+    default: MIB,
+    min: 16 * 1024,
+    max: 256 * MIB,
+  }),
+  GATEWAY_RATE_PER_SECOND: int({ description: 'Frames per second one connection may send on average', default: 50, min: 1, max: 100_000 }),
+  GATEWAY_RATE_BURST: int({ description: 'Frames one connection may send in a burst', default: 100, min: 1, max: 1_000_000 }),
+  GATEWAY_MAX_SESSIONS_PER_USER: int({ description: 'Open sessions one user may have across all gateways', default: 20, min: 1, max: 10_000 }),
+  PERSISTER_URL: url({ description: 'Base URL of the persister API (history, sync, gap fill)', default: 'http://127.0.0.1:8090', protocols: ['http', 'https'] }),
+  GATEWAY_REQUEST_TIMEOUT_MS: int({
+    description: 'How long a request waits for its answer before the client is told to retry (error timeout)',
+    default: 10_000,
+    min: 100,
+    max: 600_000,
+  }),
+  GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records', default: 5, min: 0, max: 5_000 }),
+  GATEWAY_STATIC_DIR: optionalStr({ description: 'Folder served at / (index.html) for the demo page; unset serves nothing' }),
+} as const;
+
+export type GatewayConfig = ConfigOf<typeof gatewaySpec>;
+
+/** Token verifier options from the JWT_* settings. */
+export function verifierOptions(config: JwtConfig): TokenVerifierOptions {
+  return {
+    algorithms: config.JWT_ALGORITHMS as SupportedAlgorithm[],
+    ...(config.JWT_SECRET !== undefined ? { secret: config.JWT_SECRET } : {}),
+    ...(config.JWT_PUBLIC_KEY !== undefined ? { publicKey: config.JWT_PUBLIC_KEY.replace(/\\n/g, '\n') } : {}),
+    ...(config.JWT_JWKS_URL !== undefined ? { jwks: { url: config.JWT_JWKS_URL } } : {}),
+    ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+    ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
+  };
+}
+
+/** The verifier's option names, as the environment variables that set them. */
+const AUTH_OPTION_VARIABLES: readonly [RegExp, string][] = [
+  [/^secret\b/, 'JWT_SECRET'],
+  [/^publicKey\b/, 'JWT_PUBLIC_KEY'],
+  [/^jwks\.url\b/, 'JWT_JWKS_URL'],
+  [/^audience\b/, 'JWT_AUDIENCE'],
+  [/^issuer\b/, 'JWT_ISSUER'],
+  [/^algorithms\b/, 'JWT_ALGORITHMS'],
+];
+
+function authProblemText(problem: string): string {
+  for (const [pattern, variable] of AUTH_OPTION_VARIABLES) {
+    if (pattern.test(problem)) return problem.replace(pattern, variable);
+  }
+  return `JWT_ALGORITHMS/JWT_SECRET/JWT_PUBLIC_KEY/JWT_JWKS_URL: ${problem}`;
+}
+
+/** Problems that involve several JWT_* variables together, each naming a variable. */
+export function authConfigProblems(config: JwtConfig): string[] {
+  const problems: string[] = [];
+  if (config.JWT_ALGORITHMS.includes('HS256') && config.JWT_SECRET === undefined) {
+    problems.push('JWT_SECRET is required when JWT_ALGORITHMS allows HS256');
+    return problems;
+  }
+  try {
+    createTokenVerifier(verifierOptions(config));
+  } catch (err) {
+    if (!(err instanceof AuthOptionsError)) throw err;
+    problems.push(...err.problems.map(authProblemText));
+  }
+  return problems;
+}
+
+/**
+ * Reads and checks the gateway's settings, reporting every problem at once (ConfigError), the
+ * cross-variable JWT checks included.
+ */
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const problems: string[] = [];
+  let config: GatewayConfig | undefined;
+  try {
+    config = loadConfig(gatewaySpec, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  const jwt = config ?? loadJwtConfigOrUndefined(env);
+  if (jwt) problems.push(...authConfigProblems(jwt));
+  if (problems.length > 0 || config === undefined) throw new ConfigError(problems);
+  return config;
+}
+
+function loadJwtConfigOrUndefined(env: NodeJS.ProcessEnv): JwtConfig | undefined {
+  try {
+    return loadConfig(jwtSpec, env);
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+}
+
+/** What createGateway needs from the configuration, with names that say what each value is. */
+export interface GatewaySettings {
+  namespace: string;
+  gatewayId: string;
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  allowedOrigins: readonly string[];
+  maxFrameBytes: number;
+  idleTimeoutS: number;
+  maxBufferedBytes: number;
+  ratePerSecond: number;
+  rateBurst: number;
+  maxSessionsPerUser: number;
+  requestTimeoutMs: number;
+  fetchWaitMs: number;
+  staticDir: string | undefined;
+}
+
+export function gatewaySettings(config: GatewayConfig): GatewaySettings {
+  return {
+    namespace: config.SWITCHBOARD_NAMESPACE,
+    gatewayId: config.GATEWAY_ID,
+    host: config.GATEWAY_HOST,
+    port: config.GATEWAY_PORT,
+    allowedOrigins: config.GATEWAY_ALLOWED_ORIGINS,
+    maxFrameBytes: config.GATEWAY_MAX_FRAME_BYTES,
+    idleTimeoutS: config.GATEWAY_IDLE_TIMEOUT_S,
+    maxBufferedBytes: config.GATEWAY_MAX_BUFFERED_BYTES,
+    ratePerSecond: config.GATEWAY_RATE_PER_SECOND,
+    rateBurst: config.GATEWAY_RATE_BURST,
+    maxSessionsPerUser: config.GATEWAY_MAX_SESSIONS_PER_USER,
+    requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    fetchWaitMs: config.GATEWAY_FETCH_WAIT_MS,
+    staticDir: config.GATEWAY_STATIC_DIR,
+  };
+}

@@ -1,0 +1,146 @@
+import type { Consumer, IHeaders, Kafka } from 'kafkajs';
+import { partitionFor, topicNames, topicSpec } from '@switchboard/kafka';
+import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
+import type { Logger } from '@switchboard/telemetry';
+
+export interface DeliveriesConsumerOptions {
+  kafka: Kafka;
+  namespace: string;
+  gatewayId: string;
+  codec: Codec;
+  fetchWaitMs: number;
+  logger: Logger;
+  /** Called in offset order for every delivery addressed to this gateway; must not block. */
+  onDelivery: (delivery: Delivery) => void;
+}
+
+export interface DeliveriesConsumer {
+  /** Resolves once the consumer joined its group and its start position is fixed. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readiness(): { ready: boolean; reason?: string };
+}
+
+function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const value = headers?.[name];
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? undefined : first.toString();
+}
+
+/**
+ * Reads this gateway's partition of the deliveries topic, committed records only. The group is the
+ * gateway's own, so it is assigned every partition; all but the gateway's are paused (kafkajs has
+ * no manual assignment). Offsets are never committed: a restarted gateway has no sessions and
+ * starts from the end. Within one run, a rejoin after a crash resumes where it stopped.
+ */
+export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): DeliveriesConsumer {
+  const { kafka, gatewayId, logger } = options;
+  const topic = topicNames(options.namespace).deliveries;
+  const partitionCount = topicSpec('deliveries').partitions;
+  const own = partitionFor(gatewayId, partitionCount);
+  const others = Array.from({ length: partitionCount }, (_, p) => p).filter((p) => p !== own);
+  let consumer: Consumer | undefined;
+  let started = false;
+  let crashed: string | undefined;
+  /** Next offset to handle on the gateway's partition, once known. */
+  let nextOffset: number | undefined;
+
+  function pauseOthers(c: Consumer): void {
+    try {
+      if (others.length > 0) c.pause([{ topic, partitions: others }]);
+    } catch (err) {
+      logger.warn('could not pause the other deliveries partitions', { err });
+    }
+  }
+
+  function handle(value: Buffer | null, headers: IHeaders | undefined, offset: string): void {
+    const addressedTo = headerText(headers, 'gateway-id');
+    if (addressedTo !== undefined && addressedTo !== gatewayId) return;
+    if (!value) return;
+    let delivery: Delivery;
+    try {
+      delivery = decodeDelivery(options.codec, value);
+    } catch (err) {
+      logger.error('skipping a delivery that cannot be decoded', { partition: own, offset, err });
+      return;
+    }
+    if (delivery.gatewayId !== gatewayId) return;
+    try {
+      options.onDelivery(delivery);
+    } catch (err) {
+      logger.error('handling a delivery failed', { partition: own, offset, type: delivery.body.type, err });
+    }
+  }
+
+  async function startOffset(): Promise<number> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const mine = offsets.find((o) => o.partition === own);
+      if (!mine) throw new Error(`topic ${topic} has no partition ${own}`);
+      return Number(mine.high);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  return {
+    async start() {
+      const c = kafka.consumer({
+        groupId: `${options.namespace}.gateway.${gatewayId}`,
+        maxWaitTimeInMs: options.fetchWaitMs,
+        minBytes: 1,
+        sessionTimeout: 10_000,
+        rebalanceTimeout: 10_000,
+        heartbeatInterval: 1_000,
+        readUncommitted: false,
+        allowAutoTopicCreation: false,
+      });
+      consumer = c;
+      let markJoined!: () => void;
+      const joined = new Promise<void>((resolve) => (markJoined = resolve));
+      c.on(c.events.GROUP_JOIN, () => {
+        markJoined();
+        pauseOthers(c);
+        if (nextOffset !== undefined) c.seek({ topic, partition: own, offset: String(nextOffset) });
+      });
+      c.on(c.events.CRASH, (event) => {
+        logger.error('deliveries consumer crashed', { err: event.payload.error, restart: event.payload.restart });
+        if (!event.payload.restart) crashed = event.payload.error.message;
+      });
+      await c.connect();
+      await c.subscribe({ topic, fromBeginning: false });
+      await c.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          if (batch.partition !== own) return;
+          for (const message of batch.messages) {
+            nextOffset = Number(message.offset) + 1;
+            handle(message.value, message.headers, message.offset);
+          }
+        },
+      });
+      await joined;
+      pauseOthers(c);
+      // "Latest" is resolved lazily by the first fetch; fix it now so that nothing produced for a
+      // session accepted after start() returns can fall before the start position.
+      const from = await startOffset();
+      nextOffset ??= from;
+      c.seek({ topic, partition: own, offset: String(nextOffset) });
+      started = true;
+      logger.info('deliveries consumer started', { topic, partition: own, offset: nextOffset });
+    },
+
+    async stop() {
+      started = false;
+      await consumer?.disconnect();
+      consumer = undefined;
+    },
+
+    readiness() {
+      if (crashed) return { ready: false, reason: `deliveries consumer crashed: ${crashed}` };
+      return started ? { ready: true } : { ready: false, reason: 'the deliveries consumer has not joined its group' };
+    },
+  };
+}

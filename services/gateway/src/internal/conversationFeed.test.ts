@@ -1,0 +1,201 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClientEvent } from '@switchboard/protocol';
+import type { EventPage } from '../storage/historyClient';
+import { createConversationFeed, type FeedDeps } from './conversationFeed';
+
+const CONVERSATION = `grp.${'c'.repeat(32)}`;
+
+function event(seq: number | null, body = `m${seq}`): ClientEvent {
+  return { conversationId: CONVERSATION, conversationKind: 'group', seq, kind: seq === null ? 'read' : 'message', actorId: 'bob', at: 1, body };
+}
+
+/** A persister holding events 1..lastSeq; `fail` makes every fetch throw. */
+function harness(options: { lastSeq?: number; synced?: boolean; fail?: boolean; pageSize?: number } = {}) {
+  const pushed: (number | null)[] = [];
+  const fetches: { after: number; waitForSeq?: number }[] = [];
+  const gaps: { from: number; to: number }[] = [];
+  const errors: unknown[] = [];
+  let lastSeq = options.lastSeq ?? 0;
+  let synced = options.synced ?? false;
+  let active = true;
+  const pageSize = options.pageSize ?? 1000;
+  const deps: FeedDeps = {
+    conversationId: CONVERSATION,
+    async fetchPage(after, waitForSeq): Promise<EventPage> {
+      fetches.push(waitForSeq === undefined ? { after } : { after, waitForSeq });
+      if (options.fail) throw new Error('persister down');
+      const events: ClientEvent[] = [];
+      for (let seq = after + 1; seq <= lastSeq && events.length < pageSize; seq++) events.push(event(seq));
+      return { events, hasMore: after + events.length < lastSeq };
+    },
+    push: (e) => void pushed.push(e.seq),
+    synced: () => synced,
+    active: () => active,
+    onGapUnfilled: (gap) => void gaps.push({ from: gap.from, to: gap.to }),
+    onError: (err) => void errors.push(err),
+  };
+  return {
+    feed: createConversationFeed(deps),
+    pushed,
+    fetches,
+    gaps,
+    errors,
+    setLastSeq: (n: number) => void (lastSeq = n),
+    markSynced: () => void (synced = true),
+    close: () => void (active = false),
+  };
+}
+
+test('in-order events are pushed as they come, the first one as the baseline', async () => {
+  const h = harness();
+  await Promise.all([h.feed.live(event(5)), h.feed.live(event(6)), h.feed.live(event(7))]);
+  assert.deepEqual(h.pushed, [5, 6, 7]);
+  assert.equal(h.fetches.length, 0, 'no fetch without a gap');
+  assert.equal(h.feed.position(), 7);
+});
+
+test('duplicates and older events are dropped', async () => {
+  const h = harness();
+  await h.feed.live(event(3));
+  await h.feed.live(event(4));
+  await h.feed.live(event(4));
+  await h.feed.live(event(2));
+  await h.feed.live(event(5));
+  assert.deepEqual(h.pushed, [3, 4, 5]);
+});
+
+test('a gap is filled from the persister, in order, before the live event', async () => {
+  const h = harness({ lastSeq: 9 });
+  await h.feed.live(event(3));
+  await h.feed.live(event(7));
+  assert.deepEqual(h.pushed, [3, 4, 5, 6, 7]);
+  assert.deepEqual(h.fetches, [{ after: 3, waitForSeq: 6 }]);
+  assert.deepEqual(h.gaps, []);
+  await h.feed.live(event(8));
+  assert.deepEqual(h.pushed, [3, 4, 5, 6, 7, 8]);
+});
+
+test('gap filling pages until it reaches the event before the live one', async () => {
+  const h = harness({ lastSeq: 20, pageSize: 4 });
+  await h.feed.live(event(1));
+  await h.feed.live(event(12));
+  assert.deepEqual(h.pushed, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(
+    h.fetches.map((f) => f.after),
+    [1, 5, 9],
+  );
+});
+
+test('when the gap cannot be filled the event is pushed anyway and the gap reported', async () => {
+  const h = harness({ fail: true });
+  await h.feed.live(event(2));
+  await h.feed.live(event(6));
+  assert.deepEqual(h.pushed, [2, 6]);
+  assert.deepEqual(h.gaps, [{ from: 3, to: 5 }]);
+  await h.feed.live(event(7));
+  assert.deepEqual(h.pushed, [2, 6, 7]);
+});
+
+test('a persister that lacks part of the gap fills what it has', async () => {
+  const h = harness({ lastSeq: 4 });
+  await h.feed.live(event(1));
+  await h.feed.live(event(8));
+  assert.deepEqual(h.pushed, [1, 2, 3, 4, 8]);
+  assert.deepEqual(h.gaps, [{ from: 2, to: 7 }]);
+});
+
+test('after a sync an unknown conversation starts at 0, so its whole timeline is filled', async () => {
+  const h = harness({ lastSeq: 3, synced: true });
+  await h.feed.live(event(4));
+  assert.deepEqual(h.pushed, [1, 2, 3, 4]);
+});
+
+test("the own event's ack replaces its push, in order", async () => {
+  const h = harness({ lastSeq: 5 });
+  const acks: number[] = [];
+  await h.feed.live(event(2));
+  await h.feed.live(event(5), () => {
+    acks.push(h.pushed.length);
+    return true;
+  });
+  assert.deepEqual(h.pushed, [2, 3, 4], 'the own event is not pushed');
+  assert.deepEqual(acks, [3], 'the ack comes after the filled gap');
+  assert.equal(h.feed.position(), 5);
+});
+
+test('an ack with nothing left to answer falls back to pushing the event', async () => {
+  const h = harness();
+  await h.feed.live(event(1), () => false);
+  assert.deepEqual(h.pushed, [1]);
+});
+
+test('an own event already delivered is not pushed again, but still answered', async () => {
+  const h = harness();
+  let answered = 0;
+  await h.feed.live(event(3));
+  await h.feed.live(event(3), () => {
+    answered += 1;
+    return true;
+  });
+  assert.deepEqual(h.pushed, [3]);
+  assert.equal(answered, 1);
+});
+
+test('resync pushes the events after the cursor and pages while there is more', async () => {
+  const h = harness({ lastSeq: 9, pageSize: 3 });
+  const complete = await h.feed.resync(2, { events: [event(3), event(4), event(5)], hasMore: true });
+  assert.equal(complete, true);
+  assert.deepEqual(h.pushed, [3, 4, 5, 6, 7, 8, 9]);
+  assert.deepEqual(h.fetches, [{ after: 5 }, { after: 8 }]);
+  assert.equal(h.feed.position(), 9);
+});
+
+test("the sync cursor wins over a live baseline the client's cursor does not reach", async () => {
+  const h = harness({ lastSeq: 8 });
+  await h.feed.live(event(8));
+  assert.deepEqual(h.pushed, [8]);
+  await h.feed.resync(5, { events: [event(6), event(7), event(8)], hasMore: false });
+  assert.deepEqual(h.pushed, [8, 6, 7, 8], 'everything after the cursor is pushed, even what the live baseline skipped');
+});
+
+test('resync does not repeat live events the client already had in one run with its cursor', async () => {
+  const h = harness({ lastSeq: 8 });
+  await h.feed.live(event(6));
+  await h.feed.live(event(7));
+  await h.feed.resync(5, { events: [event(6), event(7), event(8)], hasMore: false });
+  assert.deepEqual(h.pushed, [6, 7, 8]);
+});
+
+test('live events queued behind a resync are deduplicated against it', async () => {
+  const h = harness({ lastSeq: 4 });
+  const sync = h.feed.resync(0, { events: [event(1), event(2), event(3), event(4)], hasMore: false });
+  const live = h.feed.live(event(4));
+  const next = h.feed.live(event(5));
+  await Promise.all([sync, live, next]);
+  assert.deepEqual(h.pushed, [1, 2, 3, 4, 5]);
+});
+
+test('a resync whose paging fails reports it', async () => {
+  const h = harness({ fail: true });
+  const complete = await h.feed.resync(0, { events: [event(1)], hasMore: true });
+  assert.equal(complete, false);
+  assert.deepEqual(h.pushed, [1]);
+  assert.equal(h.errors.length, 1);
+});
+
+test('receipts are pushed without moving the position', async () => {
+  const h = harness();
+  await h.feed.live(event(2));
+  await h.feed.live(event(null));
+  assert.deepEqual(h.pushed, [2, null]);
+  assert.equal(h.feed.position(), 2);
+});
+
+test('nothing is pushed once the session closed', async () => {
+  const h = harness({ lastSeq: 5 });
+  await h.feed.live(event(1));
+  h.close();
+  await h.feed.live(event(2));
+  assert.deepEqual(h.pushed, [1]);
+});

@@ -1,0 +1,141 @@
+import type { ClientEvent } from '@switchboard/protocol';
+import type { EventPage } from '../storage/historyClient';
+
+export interface FeedDeps {
+  conversationId: string;
+  /** Timeline events after `after`, oldest first. With `waitForSeq`, the persister may wait until it has that seq. */
+  fetchPage(after: number, waitForSeq?: number): Promise<EventPage>;
+  /** Sends one event to the session. */
+  push(event: ClientEvent): void;
+  /** Whether the session did a sync, so that an unknown position means "the client has nothing yet". */
+  synced(): boolean;
+  /** False once the session closed; queued work is then skipped. */
+  active(): boolean;
+  /** A gap before a live event could not be filled; the event is pushed anyway and the client will see the jump. */
+  onGapUnfilled(gap: { conversationId: string; from: number; to: number; err?: unknown }): void;
+  onError(err: unknown): void;
+}
+
+/**
+ * One session's view of one conversation: every event it pushes goes through one ordered queue,
+ * so the session sees the timeline in order, without duplicates, and with gaps filled from the
+ * persister. `ack` replaces the push of the session's own event by the answer to its request,
+ * at the same place in the order.
+ */
+export interface ConversationFeed {
+  /** A live, sequenced event. `ack` returns false when there is nothing to answer any more. */
+  live(event: ClientEvent, ack?: () => boolean): Promise<void>;
+  /**
+   * A resume: the client says it has everything up to `cursor`; `first` holds the events after it.
+   * Pages on while there is more. Resolves false when the persister failed before the end.
+   */
+  resync(cursor: number, first: EventPage): Promise<boolean>;
+  /** Last seq pushed (or known to the client), undefined before the first. */
+  position(): number | undefined;
+}
+
+export const GAP_PAGE_LIMIT = 1000;
+
+export function createConversationFeed(deps: FeedDeps): ConversationFeed {
+  /** Last seq the client has. */
+  let delivered: number | undefined;
+  /** The client has every event from here to `delivered` (its contiguous run). */
+  let runFrom: number | undefined;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function enqueue<T>(task: () => Promise<T>, fallback: T): Promise<T> {
+    const run = tail.then(async () => (deps.active() ? task() : fallback));
+    const settled = run.catch((err: unknown) => {
+      deps.onError(err);
+      return fallback;
+    });
+    tail = settled;
+    return settled;
+  }
+
+  function emit(event: ClientEvent, ack?: () => boolean): void {
+    const seq = event.seq as number;
+    if (!(ack && ack())) deps.push(event);
+    delivered = seq;
+    runFrom ??= seq;
+  }
+
+  /** Pushes the timeline events after `delivered`, in order, up to `upTo` when given. */
+  function emitPage(events: readonly ClientEvent[], upTo = Number.POSITIVE_INFINITY): void {
+    for (const event of events) {
+      if (event.seq === null || event.seq > upTo) continue;
+      if (delivered !== undefined && event.seq <= delivered) continue;
+      emit(event);
+    }
+  }
+
+  async function fillGap(upTo: number): Promise<void> {
+    const from = delivered ?? 0;
+    try {
+      while ((delivered ?? 0) < upTo && deps.active()) {
+        const before = delivered ?? 0;
+        const page = await deps.fetchPage(before, upTo);
+        emitPage(page.events, upTo);
+        const progressed = (delivered ?? 0) > before;
+        if (!progressed || !page.hasMore) break;
+      }
+    } catch (err) {
+      deps.onGapUnfilled({ conversationId: deps.conversationId, from: from + 1, to: upTo, err });
+      return;
+    }
+    if ((delivered ?? 0) < upTo) deps.onGapUnfilled({ conversationId: deps.conversationId, from: from + 1, to: upTo });
+  }
+
+  return {
+    live(event, ack) {
+      return enqueue(async () => {
+        const seq = event.seq;
+        if (seq === null) {
+          if (!(ack && ack())) deps.push(event);
+          return;
+        }
+        if (delivered === undefined) {
+          if (!deps.synced()) {
+            emit(event, ack);
+            return;
+          }
+          delivered = 0;
+          runFrom = 1;
+        }
+        if (seq <= delivered) {
+          ack?.();
+          return;
+        }
+        if (seq > delivered + 1) {
+          await fillGap(seq - 1);
+          if (delivered < seq - 1) runFrom = seq;
+        }
+        emit(event, ack);
+      }, undefined);
+    },
+
+    resync(cursor, first) {
+      return enqueue(async () => {
+        const connects = delivered !== undefined && runFrom !== undefined && cursor >= runFrom - 1;
+        delivered = connects ? Math.max(cursor, delivered as number) : cursor;
+        runFrom = 1;
+        emitPage(first.events);
+        let hasMore = first.hasMore;
+        try {
+          while (hasMore && deps.active()) {
+            const before = delivered;
+            const page = await deps.fetchPage(before);
+            emitPage(page.events);
+            hasMore = page.hasMore && delivered > before;
+          }
+        } catch (err) {
+          deps.onError(err);
+          return false;
+        }
+        return true;
+      }, false);
+    },
+
+    position: () => delivered,
+  };
+}

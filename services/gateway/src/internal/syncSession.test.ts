@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ClientEvent } from '@switchboard/protocol';
+import { createLogger, createMetrics } from '@switchboard/telemetry';
+import { HistoryError, type EventPage, type HistoryClient, type SyncedConversation } from '../storage/historyClient';
+import { createConversationFeed } from './conversationFeed';
+import { createGatewayMetrics } from './gatewayMetrics';
+import { createSession } from './session';
+import { syncSession } from './syncSession';
+import { createTokenBucket } from './tokenBucket';
+
+const A = `grp.${'a'.repeat(32)}`;
+const B = `dm.${'b'.repeat(32)}`;
+const event = (conversationId: string, seq: number): ClientEvent => ({ conversationId, conversationKind: 'group', seq, kind: 'message', actorId: 'bob', at: 1 });
+
+function setup(history: Partial<HistoryClient>) {
+  const frames: Record<string, unknown>[] = [];
+  const full: HistoryClient = {
+    eventsAfter: async () => ({ events: [], hasMore: false }),
+    history: async () => ({ events: [], hasMore: false }),
+    sync: async () => [],
+    ...history,
+  };
+  const session = createSession({
+    id: 's',
+    userId: 'alice',
+    socket: { send: (t) => (frames.push(JSON.parse(t) as Record<string, unknown>), 1), getBufferedAmount: () => 0, end: () => undefined },
+    maxBufferedBytes: 1_000_000,
+    bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
+    metrics: createGatewayMetrics(createMetrics(), () => 1),
+    logger: createLogger('test', 'error', {}, () => undefined),
+    createFeed: (s, conversationId) =>
+      createConversationFeed({
+        conversationId,
+        fetchPage: (after): Promise<EventPage> => full.eventsAfter({ conversationId, userId: s.userId, after, limit: 1000 }),
+        push: (e) => void s.send({ type: 'event', event: e }),
+        synced: () => s.synced(),
+        active: () => s.isOpen(),
+        onGapUnfilled: () => undefined,
+        onError: () => undefined,
+      }),
+  });
+  return { session, frames, history: full };
+}
+
+const synced = (conversationId: string, lastSeq: number, events: ClientEvent[], hasMore = false): SyncedConversation => ({
+  conversationId,
+  kind: 'group',
+  name: null,
+  lastSeq,
+  readCursors: {},
+  events,
+  hasMore,
+});
+
+test('sync pushes what the client missed after its cursors, pages on, then answers with the conversations', async () => {
+  const h = setup({
+    sync: async (q) => {
+      assert.deepEqual(q, { userId: 'alice', cursors: { [A]: 1 }, limit: 500 });
+      return [synced(A, 3, [event(A, 2)], true), synced(B, 1, [event(B, 1)])];
+    },
+    eventsAfter: async (q) => ({ events: q.conversationId === A && q.after === 2 ? [event(A, 3)] : [], hasMore: false }),
+  });
+  h.session.begin('sync-1', 'query', null);
+  await syncSession(h.session, { type: 'sync', id: 'sync-1', cursors: { [A]: 1 } }, h.history);
+  const pushed = h.frames.filter((f) => f.type === 'event').map((f) => `${(f.event as ClientEvent).conversationId.slice(0, 3)}:${(f.event as ClientEvent).seq}`);
+  assert.deepEqual(pushed.sort(), ['dm.:1', 'grp:2', 'grp:3']);
+  const reply = h.frames.at(-1)!;
+  assert.equal(reply.type, 'ok', 'the reply comes after every push');
+  assert.deepEqual((reply.result as { conversations: unknown[] }).conversations, [
+    { conversationId: A, kind: 'group', name: null, lastSeq: 3, readCursors: {} },
+    { conversationId: B, kind: 'group', name: null, lastSeq: 1, readCursors: {} },
+  ]);
+  assert.equal(h.session.synced(), true);
+});
+
+test('a persister refusal fails the sync with its code and leaves the session unsynced', async () => {
+  const h = setup({
+    sync: async () => {
+      throw new HistoryError('unavailable', 'down');
+    },
+  });
+  h.session.begin('sync-2', 'query', null);
+  await syncSession(h.session, { type: 'sync', id: 'sync-2', cursors: {} }, h.history);
+  assert.deepEqual(h.frames, [{ type: 'error', id: 'sync-2', code: 'unavailable', message: 'down', retriable: true }]);
+  assert.equal(h.session.synced(), false);
+});

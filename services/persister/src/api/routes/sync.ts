@@ -1,0 +1,45 @@
+import type { ClientEvent } from '@switchboard/protocol';
+import type { HistoryReader } from '../../storage/interface';
+import { parseSyncRequest } from '../params';
+import type { JsonAnswer } from '../respond';
+
+export interface SyncedConversation {
+  conversationId: string;
+  kind: 'direct' | 'group';
+  name: string | null;
+  lastSeq: number;
+  /** Events after the cursor (or from the seq the user joined at), ascending. */
+  events: ClientEvent[];
+  /** Whether more events follow the last one returned; ask again with that seq as the cursor. */
+  hasMore: boolean;
+  /** Each member's read seq. */
+  readCursors: Record<string, number>;
+}
+
+/**
+ * POST /v1/sync {userId, cursors, limit}: for every conversation the user currently belongs to
+ * whose last seq is past the cursor sent for it (0 when none was sent), the events the user is
+ * missing. Conversations already up to date are left out.
+ */
+export function createSyncRoute(deps: { reader: HistoryReader }) {
+  return async (body: unknown): Promise<JsonAnswer> => {
+    const request = parseSyncRequest(body);
+    const ahead = await deps.reader.conversationsAhead(request.userId, request.cursors);
+    const windows = ahead.map((c) => ({ conversationId: c.conversationId, afterSeq: Math.max(request.cursors.get(c.conversationId) ?? 0, c.joinedSeq - 1) }));
+    const ids = ahead.map((c) => c.conversationId);
+    const [events, readCursors] = await Promise.all([deps.reader.eventWindows(windows, request.limit + 1), deps.reader.readPositions(ids)]);
+    const conversations: SyncedConversation[] = ahead.map((c) => {
+      const rows = events.get(c.conversationId) ?? [];
+      return {
+        conversationId: c.conversationId,
+        kind: c.kind,
+        name: c.name,
+        lastSeq: c.lastSeq,
+        events: rows.slice(0, request.limit),
+        hasMore: rows.length > request.limit,
+        readCursors: readCursors.get(c.conversationId) ?? {},
+      };
+    });
+    return { status: 200, body: { conversations } };
+  };
+}

@@ -1,0 +1,28 @@
+import { commonSpec, databaseSpec, int, oneOf, port, str, type ConfigOf } from '@switchboard/config';
+
+export const persisterSpec = {
+  ...commonSpec,
+  ...databaseSpec,
+  PERSISTER_HTTP_PORT: port({ description: 'Port of the history API and the health and metrics endpoints', default: 8090 }),
+  PERSISTER_HTTP_HOST: str({ description: 'Address the HTTP API listens on', default: '0.0.0.0' }),
+  PERSISTER_INSTANCE_ID: str({ description: 'Name of this persister instance in logs and Kafka client ids', default: `persister-${process.pid}` }),
+  // kafkajs answers a fetch only after the full wait even when records arrived sooner, so this is
+  // added to the delay of every projected event; a few ms keep gap fills fast.
+  PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events', default: 5, min: 0, max: 5_000 }),
+  PERSISTER_MAX_BATCH_BYTES: int({
+    description: 'Most bytes fetched per partition in one batch, which bounds the size of one database transaction',
+    default: 1_048_576,
+    min: 1_024,
+    max: 104_857_600,
+  }),
+  PERSISTER_DB_POOL_SIZE: int({
+    description: 'Postgres connections: one per partition being projected at a time, plus those of API requests',
+    default: 20,
+    min: 2,
+    max: 500,
+  }),
+  PERSISTER_DB_STATEMENT_TIMEOUT_MS: int({ description: 'Longest one SQL statement may run', default: 30_000, min: 100, max: 600_000 }),
+  PERSISTER_MIGRATE: oneOf({ description: 'Whether to apply pending schema migrations at start', default: 'auto', values: ['auto', 'off'] as const }),
+} as const;
+
+export type PersisterConfig = ConfigOf<typeof persisterSpec>;

@@ -1,0 +1,85 @@
+import type pg from 'pg';
+import type { Event } from '@switchboard/schemas';
+import { planEffects } from '../internal/planEffects';
+import { planTimeline, selectUnprojected, timelineKey } from '../internal/planTimeline';
+import type { PartitionOffset } from '../types/projection';
+import type { PersisterStorage, ProjectionResult } from './interface';
+import { selectConversation, upsertConversations } from './tables/conversations';
+import { eraseDeletedText, insertTimeline, selectTimelineAfter, selectTimelineBefore, selectTimelineWindows } from './tables/events';
+import { applyMembershipChanges, selectConversationsAhead, selectMembership } from './tables/members';
+import { applyDeletions, applyEdits, insertMessages } from './tables/messages';
+import { advanceOffsets, selectNextOffset } from './tables/offsets';
+import { advanceCursors, selectReadPositions } from './tables/readCursors';
+
+/** The persister's storage over a Postgres pool: the projection's writes and the API's reads. */
+export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
+  return {
+    async projectBatch(events, offsets) {
+      return inTransaction(pool, (client) => projectInto(client, events, offsets));
+    },
+    nextOffset: (topic, partition) => selectNextOffset(pool, topic, partition),
+    conversation: (conversationId) => selectConversation(pool, conversationId),
+    membership: (conversationId, userId) => selectMembership(pool, conversationId, userId),
+    eventsAfter: (conversationId, afterSeq, limit) => selectTimelineAfter(pool, conversationId, afterSeq, limit),
+    eventsBefore: (conversationId, beforeSeq, fromSeq, limit) => selectTimelineBefore(pool, conversationId, beforeSeq, fromSeq, limit),
+    conversationsAhead: (userId, cursors) => selectConversationsAhead(pool, userId, cursors),
+    eventWindows: (windows, limit) => selectTimelineWindows(pool, windows, limit),
+    readPositions: (conversationIds) => selectReadPositions(pool, conversationIds),
+    async ping(timeoutMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([pool.query('SELECT 1'), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/**
+ * The timeline goes first: its insert reports which events are new, and only those have their
+ * effects applied, so a replayed or repeated event changes nothing. The offsets go last, in the
+ * same transaction, so the stored position always matches the stored rows.
+ */
+async function projectInto(client: pg.PoolClient, events: readonly Event[], offsets: readonly PartitionOffset[]): Promise<ProjectionResult> {
+  const timeline = planTimeline(events);
+  const inserted = await insertTimeline(client, timeline);
+  const pending = selectUnprojected(events, new Set(inserted.map((row) => timelineKey(row.conversationId, row.seq))));
+  const effects = planEffects(pending);
+  await upsertConversations(client, effects.conversations);
+  await applyMembershipChanges(client, effects.memberships);
+  await insertMessages(client, effects.messages);
+  await applyEdits(client, effects.edits);
+  await applyDeletions(client, effects.deletions);
+  await eraseDeletedText(client, effects.deletions);
+  await advanceCursors(client, effects.cursors);
+  await advanceOffsets(client, offsets);
+  return {
+    stored: inserted.length,
+    duplicates: events.filter((e) => e.seq !== null).length - inserted.length,
+    receipts: pending.length - inserted.length,
+    lastSeqs: new Map(effects.conversations.map((c) => [c.conversationId, c.lastSeq])),
+  };
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    // A connection that cannot even roll back is not given back to the pool.
+    await client.query('ROLLBACK').catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
