@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -215,12 +215,14 @@ test('migrations apply once, even when two migrators race, and a changed applied
   await withServer((c) => c.query(`CREATE DATABASE ${c.escapeIdentifier(database)}`));
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const scratch = mkdtempSync(join(tmpdir(), 'sb-migrations-'));
+  const packaged = join(dirname(require.resolve('@switchboard/persister/package.json')), 'migrations');
+  const shipped = readdirSync(packaged).filter((f) => f.endsWith('.sql')).map((f) => f.slice(0, 4)).sort();
   try {
     const [a, b] = await Promise.all([migrate(url), migrate(pool)]);
-    assert.deepEqual([...a.applied, ...b.applied], ['0001']);
-    assert.deepEqual([...a.alreadyApplied, ...b.alreadyApplied], ['0001']);
+    assert.deepEqual([...a.applied, ...b.applied].sort(), shipped, 'each shipped migration applied exactly once');
+    assert.deepEqual(a.applied.length === 0 ? a.alreadyApplied : b.alreadyApplied, shipped);
 
-    assert.deepEqual(await migrate(pool), { applied: [], alreadyApplied: ['0001'] });
+    assert.deepEqual(await migrate(pool), { applied: [], alreadyApplied: shipped });
     const tables = await pool.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
     );
@@ -237,13 +239,12 @@ test('migrations apply once, even when two migrators race, and a changed applied
       ],
     );
 
-    const packaged = join(dirname(require.resolve('@switchboard/persister/package.json')), 'migrations');
     cpSync(packaged, scratch, { recursive: true });
-    writeFileSync(join(scratch, '0002_scratch.sql'), 'CREATE TABLE persister_scratch (id int PRIMARY KEY);\n');
-    assert.deepEqual(await migrate(pool, { directory: scratch }), { applied: ['0002'], alreadyApplied: ['0001'] });
+    writeFileSync(join(scratch, '0900_scratch.sql'), 'CREATE TABLE persister_scratch (id int PRIMARY KEY);\n');
+    assert.deepEqual(await migrate(pool, { directory: scratch }), { applied: ['0900'], alreadyApplied: shipped });
 
     appendFileSync(join(scratch, '0001_init.sql'), '\n-- edited after it was applied\n');
-    writeFileSync(join(scratch, '0003_never.sql'), 'CREATE TABLE persister_never (id int);\n');
+    writeFileSync(join(scratch, '0901_never.sql'), 'CREATE TABLE persister_never (id int);\n');
     await assert.rejects(migrate(pool, { directory: scratch }), /0001_init\.sql changed after it was applied/);
     const never = await pool.query("SELECT to_regclass('persister_never') AS t");
     assert.equal(never.rows[0].t, null, 'a later migration ran although an applied one had changed');
