@@ -58,19 +58,7 @@ export function planDeliveries(outcomes: readonly Outcome[], sessions: ReadonlyM
         });
         break;
       case 'reply':
-        deliveries.push({
-          gatewayId: origin.gatewayId,
-          body: {
-            type: 'CommandReply',
-            sessionId: origin.sessionId,
-            requestId: origin.requestId,
-            conversationId: command.conversationId,
-            seq: decision.seq,
-            messageId: decision.messageId,
-            errorCode: decision.error?.code ?? null,
-            errorMessage: decision.error?.message ?? null,
-          },
-        });
+        deliveries.push(replyTo(command, decision.seq, decision.messageId, decision.error));
         break;
       case 'ephemeral':
         for (const [gatewayId, users] of byGateway(decision.recipients, null)) {
@@ -79,21 +67,26 @@ export function planDeliveries(outcomes: readonly Outcome[], sessions: ReadonlyM
             body: { type: 'EphemeralDelivery', conversationId: command.conversationId, fromUserId: origin.userId, recipients: [...users], body: decision.body },
           });
         }
-        deliveries.push({
-          gatewayId: origin.gatewayId,
-          body: {
-            type: 'CommandReply',
-            sessionId: origin.sessionId,
-            requestId: origin.requestId,
-            conversationId: command.conversationId,
-            seq: null,
-            messageId: null,
-            errorCode: null,
-            errorMessage: null,
-          },
-        });
+        deliveries.push(replyTo(command, null, null, null));
         break;
     }
   }
   return deliveries;
+}
+
+function replyTo(command: Command, seq: number | null, messageId: string | null, error: { code: string; message: string } | null): Delivery {
+  const origin = command.origin;
+  return {
+    gatewayId: origin.gatewayId,
+    body: {
+      type: 'CommandReply',
+      sessionId: origin.sessionId,
+      requestId: origin.requestId,
+      conversationId: command.conversationId,
+      seq,
+      messageId,
+      errorCode: error?.code ?? null,
+      errorMessage: error?.message ?? null,
+    },
+  };
 }
