@@ -32,6 +32,9 @@ export function ensureDependencies() {
 
 export function ensureBuilt() {
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-b'], 'compiling TypeScript');
+  // The client SDK's browser bundle (esbuild, a few tens of milliseconds).
+  run(process.execPath, [join(root, 'libs', 'client', 'scripts', 'bundle.mjs')], 'bundling the browser client');
+  run(process.execPath, [join(root, 'scripts', 'demo.mjs')], 'putting the browser client next to the demo page');
 }
 
 export function ensure() {

@@ -1,6 +1,7 @@
 // npm start — the whole platform on this machine: dependencies, build, Kafka, Postgres, Redis,
 // topics, migrations, then the persister, the router and a gateway (which also serves the demo
-// page). Ctrl-C stops the services gracefully; the stack keeps running (npm run stack:down).
+// page from demo/ and, outside production, development tokens for it). Ctrl-C stops the services
+// gracefully; the stack keeps running (npm run stack:down).
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ensure, root } from './ensure.mjs';
@@ -10,10 +11,14 @@ const up = spawnSync(process.execPath, [join(root, 'deploy/local/dist/cli.js'), 
 if (up.status !== 0) process.exit(up.status || 1);
 
 const gatewayPort = process.env.GATEWAY_PORT ?? '8080';
+const nodeEnv = process.env.NODE_ENV ?? 'development';
 const env = {
   ...process.env,
-  NODE_ENV: process.env.NODE_ENV ?? 'development',
+  NODE_ENV: nodeEnv,
   GATEWAY_PORT: gatewayPort,
+  GATEWAY_STATIC_DIR: process.env.GATEWAY_STATIC_DIR ?? join(root, 'demo'),
+  // The demo page signs in with GET /dev/token; the secret below is public anyway.
+  GATEWAY_DEV_TOKENS: process.env.GATEWAY_DEV_TOKENS ?? (nodeEnv === 'production' ? '0' : '1'),
   JWT_SECRET: process.env.JWT_SECRET ?? 'switchboard-local-development-secret-0123456789',
 };
 const services = ['persister', 'router', 'gateway'];
@@ -91,9 +96,10 @@ if (!stopping) {
       [
         '',
         'Switchboard is running.',
-        `  demo page   http://127.0.0.1:${gatewayPort}/`,
+        `  demo page   http://127.0.0.1:${gatewayPort}/   (sign in as a different user in each tab)`,
         `  WebSocket   ws://127.0.0.1:${gatewayPort}/v1?access_token=<token>`,
         `  dev token   node libs/auth/dist/bin/mintToken.js <user>   (HS256, JWT_SECRET of this shell)`,
+        ...(/^(1|true|yes|on)$/i.test(env.GATEWAY_DEV_TOKENS) ? [`              or http://127.0.0.1:${gatewayPort}/dev/token?user=<user>   (development only)`] : []),
         `  health      http://127.0.0.1:${gatewayPort}/healthz   metrics http://127.0.0.1:${gatewayPort}/metrics`,
         'Ctrl-C stops the services; npm run stack:down stops Kafka and what the stack started.',
         '',

@@ -25,7 +25,7 @@ function findTests(dir, found = []) {
 
 ensure();
 
-const files = ['libs', 'services', 'deploy', 'test']
+const files = ['libs', 'services', 'deploy', 'test', 'bench', 'cli']
   .flatMap((dir) => findTests(join(root, dir)))
   .filter((f) => !unitOnly || !f.endsWith('.it.test.js'))
   .filter((f) => filters.length === 0 || filters.some((filter) => relative(root, f).includes(filter)))

@@ -288,6 +288,17 @@ test('persister: projects the event log idempotently, resumes from its stored po
         assert.deepEqual(await removed.json(), { conversations: [] });
       });
 
+      await api.test('a sync includes events committed just before it, projected or not yet', async () => {
+        const fresh = directConversationId('erin', 'frank');
+        const sent = Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? message(fresh, i + 1, 'erin', `fresh ${i + 1}`, 'frank') : message(fresh, i + 1, 'frank', `fresh ${i + 1}`, 'erin')));
+        await produce(sent);
+        const res = await fetch(`${base}/v1/sync`, { method: 'POST', body: JSON.stringify({ userId: 'frank', cursors: {} }) });
+        const { conversations } = (await res.json()) as { conversations: SyncedConversation[] };
+        const synced = conversations.find((c) => c.conversationId === fresh);
+        assert.ok(synced, 'the conversation created just before the sync is in it');
+        assert.deepEqual(seqs(synced.events), sent.map((e) => e.seq));
+      });
+
       await api.test('non-members, unknown conversations and bad parameters get their error codes', async () => {
         assert.deepEqual(await get(`/v1/conversations/${group}/events?userId=carol`), {
           status: 403,

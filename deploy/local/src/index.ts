@@ -17,6 +17,8 @@ export type { StackSettings } from './config';
 export { formatReportLine } from './report';
 export type { ComponentName, ComponentReport, StackReport } from './report';
 export { stackLayout } from './paths';
+export { KAFKA_VERSION, ensureKafkaJars } from './kafka/jars';
+export type { JarsResult } from './kafka/jars';
 export type { StackLayout } from './paths';
 
 /** The compiled command line (`node <STACK_CLI_PATH> up|down|status`). */

@@ -1,4 +1,4 @@
-import { hostPorts, oneOf, str, url } from './fields';
+import { hostPorts, int, oneOf, str, url } from './fields';
 
 /** A namespace prefixes every topic, consumer group, transactional id and Redis key of one installation. */
 export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
@@ -12,6 +12,12 @@ export const commonSpec = {
   }),
   KAFKA_BROKERS: hostPorts({ description: 'Kafka bootstrap brokers, comma-separated host:port', default: ['127.0.0.1:9092'] }),
   LOG_LEVEL: oneOf({ description: 'Lowest log level written', default: 'info', values: ['debug', 'info', 'warn', 'error'] as const }),
+  SHUTDOWN_GRACE_MS: int({
+    description: 'Longest a graceful shutdown (SIGTERM, SIGINT) may take; past it the process exits with status 1. Keep it below the orchestrator\'s grace period',
+    default: 25_000,
+    min: 1_000,
+    max: 600_000,
+  }),
 } as const;
 
 export const redisSpec = {

@@ -38,6 +38,9 @@ export const ERROR_CODES = {
   timeout: { retriable: true, message: 'No answer in time; retry with the same client id.' },
   unavailable: { retriable: true, message: 'A dependency is unavailable; retry shortly.' },
   internal: { retriable: true, message: 'An unexpected error occurred.' },
+  // Raised by the client SDK itself; the gateway never sends these.
+  outbox_full: { retriable: true, message: 'The client holds as many unacknowledged sends as it may; retry once some are acknowledged.' },
+  client_closed: { retriable: false, message: 'The client was closed before the request completed.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

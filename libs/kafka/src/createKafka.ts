@@ -7,6 +7,8 @@ export interface KafkaOptions {
   log?: (level: 'debug' | 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown>) => void;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** Retries of a failed request (connection included) before it fails; default 8, up to 5 s apart. */
+  retries?: number;
 }
 
 const LEVELS: Record<number, 'debug' | 'info' | 'warn' | 'error'> = {
@@ -34,6 +36,6 @@ export function createKafka(options: KafkaOptions): Kafka {
     logCreator: creator,
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
-    retry: { initialRetryTime: 100, retries: 8, maxRetryTime: 5_000 },
+    retry: { initialRetryTime: 100, retries: options.retries ?? 8, maxRetryTime: 5_000 },
   });
 }

@@ -28,6 +28,7 @@ export async function ensureTopics(
         configEntries: topicConfigEntries(t),
       })),
     });
+    await waitUntilServed(admin, missing.map((t) => `${namespace}.${t.suffix}`));
   }
   const present = specs.filter((t) => existingNames.has(`${namespace}.${t.suffix}`));
   if (present.length > 0) {
@@ -55,4 +56,26 @@ export function topicConfigEntries(spec: TopicSpec): { name: string; value: stri
     ...spec.extraConfig,
   };
   return Object.entries(entries).map(([name, value]) => ({ name, value }));
+}
+
+const SERVED_TIMEOUT_MS = 15_000;
+
+/**
+ * createTopics' waitForLeaders only waits for the controller's view; the broker may still answer
+ * NOT_LEADER for a moment, which callers reading offsets right away would see as a failure.
+ */
+async function waitUntilServed(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + SERVED_TIMEOUT_MS;
+  for (const topic of topics) {
+    for (let delayMs = 20; ; delayMs = Math.min(delayMs * 2, 500)) {
+      try {
+        await admin.fetchTopicOffsets(topic);
+        break;
+      } catch (err) {
+        const retriable = (err as { retriable?: unknown }).retriable === true;
+        if (!retriable || Date.now() + delayMs > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
 }

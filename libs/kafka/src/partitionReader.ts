@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { keepConsumerRunning, type ConsumerKeeper } from './keepConsumerRunning';
 
 export interface PartitionRange {
   partition: number;
@@ -34,6 +35,7 @@ export function createPartitionReader(options: { kafka: Kafka; topic: string; gr
   let allPartitions: number[] = [];
   const active = new Map<number, ActiveRead>();
   let joined!: Promise<void>;
+  let keeper: ConsumerKeeper | undefined;
 
   function finish(partition: number, err?: unknown) {
     const read = active.get(partition);
@@ -62,14 +64,21 @@ export function createPartitionReader(options: { kafka: Kafka; topic: string; gr
       const c = options.kafka.consumer({
         groupId: `${options.groupPrefix}.${randomUUID()}`,
         maxWaitTimeInMs: options.maxWaitMs ?? 50,
+        // After a broker restart the consumer rejoins as a new member and waits for its old one to
+        // time out; kafkajs's 30 s default would hold every read that long.
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
         allowAutoTopicCreation: false,
         readUncommitted: false,
       });
       consumer = c;
       joined = new Promise<void>((resolve) => {
-        const remove = c.on(c.events.GROUP_JOIN, () => {
-          remove();
+        c.on(c.events.GROUP_JOIN, () => {
           resolve();
+          // A consumer restarted after a crash forgets its pauses and positions: set them again.
+          const idle = allPartitions.filter((p) => !active.has(p));
+          if (idle.length > 0) c.pause([{ topic, partitions: idle }]);
+          for (const [partition, read] of active) c.seek({ topic, partition, offset: String(read.next) });
         });
       });
       c.on(c.events.END_BATCH_PROCESS, (event) => {
@@ -78,10 +87,10 @@ export function createPartitionReader(options: { kafka: Kafka; topic: string; gr
       });
       await c.connect();
       await c.subscribe({ topic, fromBeginning: true });
-      await c.run({
+      const run = () => c.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch }) => {
+        eachBatch: async ({ batch, resolveOffset }) => {
           const read = active.get(batch.partition);
           if (!read) return;
           for (const message of batch.messages) {
@@ -95,8 +104,13 @@ export function createPartitionReader(options: { kafka: Kafka; topic: string; gr
               return;
             }
           }
+          // Nothing is committed (autoCommit is off), but an unresolved batch is fetched again:
+          // without this a read longer than one fetch would never get past its first batch.
+          resolveOffset(batch.lastOffset());
         },
       });
+      keeper = keepConsumerRunning(c, run);
+      await run();
       c.pause([{ topic, partitions: allPartitions }]);
       await joined;
     },
@@ -114,6 +128,7 @@ export function createPartitionReader(options: { kafka: Kafka; topic: string; gr
     },
 
     async stop() {
+      keeper?.stop();
       for (const partition of [...active.keys()]) finish(partition, new Error('the partition reader stopped'));
       await consumer?.disconnect();
       consumer = undefined;

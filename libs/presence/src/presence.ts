@@ -9,11 +9,25 @@ export interface SessionLocation {
  * Presence in Redis. Each user has a hash of session id -> gateway id; each gateway holds a lease
  * key it renews while alive. A session whose gateway's lease has lapsed is treated as gone, so a
  * crashed gateway cannot leave users looking online, and no disconnect event can be lost.
+ *
+ * Each gateway also has a set of the sessions registered under its id. A gateway restarted after a
+ * crash keeps its id and takes the lease again at once, which would make the sessions its dead
+ * predecessor never unregistered look alive (counted against the user's session limit, and sent
+ * deliveries); it forgets them (`forgetGateway`) before it accepts connections.
  */
 export interface Presence {
   register(userId: string, sessionId: string, gatewayId: string): Promise<number>;
   unregister(userId: string, sessionId: string): Promise<void>;
-  renewGatewayLease(gatewayId: string, ttlMs: number): Promise<void>;
+  /** Removes every session registered under this gateway id; returns how many there were. */
+  forgetGateway(gatewayId: string): Promise<number>;
+  /** Registers many sessions of one gateway at once, e.g. again after Redis lost them. */
+  registerAll(sessions: readonly { userId: string; sessionId: string }[], gatewayId: string): Promise<void>;
+  /**
+   * Renews (or creates) the gateway's lease. Resolves false when there was no lease to renew: it
+   * expired, or Redis lost it (a restart without persistence, a failover), and with it, possibly,
+   * the gateway's sessions.
+   */
+  renewGatewayLease(gatewayId: string, ttlMs: number): Promise<boolean>;
   releaseGatewayLease(gatewayId: string): Promise<void>;
   /** Live sessions of each user (users without any are absent from the map). */
   sessionsOf(userIds: readonly string[]): Promise<Map<string, SessionLocation[]>>;
@@ -33,6 +47,9 @@ export function createPresence(options: PresenceOptions): Presence {
   const leaseCacheMs = options.leaseCacheMs ?? 1_000;
   const sessionsKey = (userId: string) => `${namespace}:sessions:${userId}`;
   const leaseKey = (gatewayId: string) => `${namespace}:gateway:${gatewayId}`;
+  const gatewaySessionsKey = (gatewayId: string) => `${namespace}:gateway-sessions:${gatewayId}`;
+  // User ids and session ids never contain a line break.
+  const member = (userId: string, sessionId: string) => `${userId}\n${sessionId}`;
   const leaseCache = new Map<string, { alive: boolean; checkedAt: number }>();
 
   async function liveGateways(gatewayIds: Iterable<string>): Promise<Set<string>> {
@@ -45,9 +62,9 @@ export function createPresence(options: PresenceOptions): Presence {
       } else unknown.push(id);
     }
     if (unknown.length > 0) {
-      const results = await redis.pipeline(unknown.map((id) => ['exists', leaseKey(id)])).exec();
+      const results = await redis.pipeline(unknown.map((id) => ['exists', leaseKey(id)])).exec().then(throwFirstError);
       unknown.forEach((id, i) => {
-        const isAlive = results?.[i]?.[1] === 1;
+        const isAlive = results[i]?.[1] === 1;
         leaseCache.set(id, { alive: isAlive, checkedAt: now() });
         if (isAlive) alive.add(id);
       });
@@ -57,15 +74,42 @@ export function createPresence(options: PresenceOptions): Presence {
 
   return {
     async register(userId, sessionId, gatewayId) {
-      const results = await redis.multi().hset(sessionsKey(userId), sessionId, gatewayId).hlen(sessionsKey(userId)).exec();
-      return Number(results?.[1]?.[1] ?? 0);
+      const results = await redis
+        .multi()
+        .hset(sessionsKey(userId), sessionId, gatewayId)
+        .sadd(gatewaySessionsKey(gatewayId), member(userId, sessionId))
+        .hlen(sessionsKey(userId))
+        .exec()
+        .then(throwFirstError);
+      return Number(results[2]?.[1] ?? 0);
     },
     async unregister(userId, sessionId) {
-      await redis.hdel(sessionsKey(userId), sessionId);
+      const gatewayId = await redis.hget(sessionsKey(userId), sessionId);
+      const transaction = redis.multi().hdel(sessionsKey(userId), sessionId);
+      if (gatewayId !== null) transaction.srem(gatewaySessionsKey(gatewayId), member(userId, sessionId));
+      await transaction.exec().then(throwFirstError);
+    },
+    async forgetGateway(gatewayId) {
+      const members = await redis.smembers(gatewaySessionsKey(gatewayId));
+      const commands: string[][] = members.flatMap((m) => {
+        const [userId, sessionId] = m.split('\n');
+        return userId && sessionId ? [['hdel', sessionsKey(userId), sessionId]] : [];
+      });
+      await redis.pipeline([...commands, ['del', gatewaySessionsKey(gatewayId)]]).exec().then(throwFirstError);
+      return members.length;
+    },
+    async registerAll(sessions, gatewayId) {
+      if (sessions.length === 0) return;
+      const commands = sessions.flatMap((s) => [
+        ['hset', sessionsKey(s.userId), s.sessionId, gatewayId],
+        ['sadd', gatewaySessionsKey(gatewayId), member(s.userId, s.sessionId)],
+      ]);
+      await redis.pipeline(commands).exec().then(throwFirstError);
     },
     async renewGatewayLease(gatewayId, ttlMs) {
-      await redis.set(leaseKey(gatewayId), String(now()), 'PX', ttlMs);
+      const results = await redis.multi().exists(leaseKey(gatewayId)).set(leaseKey(gatewayId), String(now()), 'PX', ttlMs).exec().then(throwFirstError);
       leaseCache.set(gatewayId, { alive: true, checkedAt: now() });
+      return results[0]?.[1] === 1;
     },
     async releaseGatewayLease(gatewayId) {
       await redis.del(leaseKey(gatewayId));
@@ -75,11 +119,11 @@ export function createPresence(options: PresenceOptions): Presence {
       const unique = [...new Set(userIds)];
       const found = new Map<string, SessionLocation[]>();
       if (unique.length === 0) return found;
-      const results = await redis.pipeline(unique.map((u) => ['hgetall', sessionsKey(u)])).exec();
+      const results = await redis.pipeline(unique.map((u) => ['hgetall', sessionsKey(u)])).exec().then(throwFirstError);
       const raw = new Map<string, SessionLocation[]>();
       const gateways = new Set<string>();
       unique.forEach((userId, i) => {
-        const hash = (results?.[i]?.[1] ?? {}) as Record<string, string>;
+        const hash = (results[i]?.[1] ?? {}) as Record<string, string>;
         const sessions = Object.entries(hash).map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
         for (const s of sessions) gateways.add(s.gatewayId);
         if (sessions.length > 0) raw.set(userId, sessions);
@@ -92,4 +136,15 @@ export function createPresence(options: PresenceOptions): Presence {
       return found;
     },
   };
+}
+
+/**
+ * A pipeline or transaction resolves with one [error, result] per command. A failed command must
+ * not pass for an empty answer: "Redis did not answer" is not "the user has no session".
+ */
+function throwFirstError(results: [Error | null, unknown][] | null): [Error | null, unknown][] {
+  if (!results) throw new Error('redis discarded the transaction');
+  const failed = results.find(([err]) => err);
+  if (failed?.[0]) throw failed[0];
+  return results;
 }

@@ -18,6 +18,7 @@ export type Request =
   | { type: 'sync'; id: string; cursors: Record<string, number> }
   | { type: 'typing'; id: string; conversationId: string; active: boolean }
   | { type: 'signal'; id: string; to: string; kind: SignalKind; payload: string }
+  | { type: 'presence'; id: string; userIds: string[] }
   | { type: 'ping'; id: string };
 
 export type RequestType = Request['type'];
@@ -51,6 +52,12 @@ export interface ClientEvent {
   name?: string;
   /** Initial members of a created group, the creator included; they read the group from seq 1. */
   members?: string[];
+}
+
+/** One user's entry in the answer to a `presence` request: how many live sessions, never where. */
+export interface UserPresence {
+  online: boolean;
+  sessions: number;
 }
 
 export interface OkFrame {

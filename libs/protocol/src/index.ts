@@ -14,6 +14,7 @@ export type {
   SignalFrame,
   SignalKind,
   TypingFrame,
+  UserPresence,
   WelcomeFrame,
 } from './frames';
 export { parseRequest } from './parseRequest';

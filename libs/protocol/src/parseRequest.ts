@@ -5,6 +5,7 @@ import {
   MAX_BODY_LENGTH,
   MAX_GROUP_NAME_LENGTH,
   MAX_HISTORY_PAGE,
+  MAX_PRESENCE_USERS,
   MAX_SIGNAL_PAYLOAD_LENGTH,
   MAX_SYNC_CONVERSATIONS,
 } from './limits';
@@ -31,6 +32,8 @@ function optional<T>(frame: Json, name: string, check: (v: unknown) => v is T, e
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';
+/** An unpaired surrogate cannot be encoded as UTF-8: stored text would silently differ from what was accepted. */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
 const isSeq = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 const isCursor = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
@@ -40,11 +43,18 @@ const isConversation = (v: unknown): v is string => typeof v === 'string' && isC
 const SIGNAL_KINDS: readonly SignalKind[] = ['offer', 'answer', 'ice_candidate', 'hangup'];
 const isSignalKind = (v: unknown): v is SignalKind => typeof v === 'string' && (SIGNAL_KINDS as readonly string[]).includes(v);
 
+/** Free text a user wrote: a string that is well-formed Unicode. */
+function freeText(frame: Json, name: string): string {
+  const value = field(frame, name, isString, 'a string');
+  if (UNPAIRED_SURROGATE.test(value)) throw new Invalid('invalid_request', `"${name}" must be well-formed Unicode (it has an unpaired surrogate)`);
+  return value;
+}
+
 function body(frame: Json): string {
-  const text = field(frame, 'body', isString, 'a string');
-  if (text.length === 0) throw new Invalid('invalid_request', '"body" must not be empty');
-  if (text.length > MAX_BODY_LENGTH) throw new Invalid('body_too_large', `"body" is longer than ${MAX_BODY_LENGTH} characters`);
-  return text;
+  const value = freeText(frame, 'body');
+  if (value.length === 0) throw new Invalid('invalid_request', '"body" must not be empty');
+  if (value.length > MAX_BODY_LENGTH) throw new Invalid('body_too_large', `"body" is longer than ${MAX_BODY_LENGTH} characters`);
+  return value;
 }
 
 const PARSERS: { [T in RequestType]: (frame: Json, id: string) => Extract<Request, { type: T }> } = {
@@ -90,7 +100,7 @@ const PARSERS: { [T in RequestType]: (frame: Json, id: string) => Extract<Reques
     seq: field(frame, 'seq', isSeq, 'a positive integer'),
   }),
   'group.create'(frame, id) {
-    const name = field(frame, 'name', isString, 'a string');
+    const name = freeText(frame, 'name');
     if (name.length === 0 || name.length > MAX_GROUP_NAME_LENGTH) {
       throw new Invalid('invalid_request', `"name" must be 1-${MAX_GROUP_NAME_LENGTH} characters`);
     }
@@ -141,7 +151,7 @@ const PARSERS: { [T in RequestType]: (frame: Json, id: string) => Extract<Reques
     active: field(frame, 'active', isBoolean, 'true or false'),
   }),
   signal(frame, id) {
-    const payload = field(frame, 'payload', isString, 'a string');
+    const payload = freeText(frame, 'payload');
     if (payload.length > MAX_SIGNAL_PAYLOAD_LENGTH) {
       throw new Invalid('body_too_large', `"payload" is longer than ${MAX_SIGNAL_PAYLOAD_LENGTH} characters`);
     }
@@ -153,8 +163,24 @@ const PARSERS: { [T in RequestType]: (frame: Json, id: string) => Extract<Reques
       payload,
     };
   },
+  presence(frame, id) {
+    const userIds = field(frame, 'userIds', (v): v is unknown[] => Array.isArray(v), 'an array of user ids');
+    if (userIds.length === 0 || userIds.length > MAX_PRESENCE_USERS) {
+      throw new Invalid('invalid_request', `"userIds" must name 1-${MAX_PRESENCE_USERS} users`);
+    }
+    if (!userIds.every(isUserId)) throw new Invalid('invalid_request', '"userIds" must contain only user ids');
+    if (new Set(userIds).size !== userIds.length) throw new Invalid('invalid_request', '"userIds" must not name a user twice');
+    return { type: 'presence', id, userIds: userIds as string[] };
+  },
   ping: (_frame, id) => ({ type: 'ping', id }),
 };
+
+/** Names a bad `type` without serialising it: a nested value could be deep enough to exhaust the stack. */
+function describeType(type: unknown): string {
+  if (typeof type === 'string') return JSON.stringify(type.slice(0, 64));
+  if (type === null) return 'null';
+  return Array.isArray(type) ? '(an array)' : `(a ${typeof type})`;
+}
 
 /** Turns one text frame into a typed request, or says precisely what is wrong with it. */
 export function parseRequest(text: string): ParsedRequest {
@@ -168,13 +194,14 @@ export function parseRequest(text: string): ParsedRequest {
     return { ok: false, id: null, code: 'bad_frame', message: 'the frame must be a JSON object' };
   }
   const json = frame as Json;
-  const id = REQUEST_ID.test(String(json.id ?? '')) && (typeof json.id === 'string' || typeof json.id === 'number') ? String(json.id) : null;
-  if (id === null) {
+  // Types first: String() of a deeply nested array recurses and can exhaust the stack.
+  const id = typeof json.id === 'string' || (typeof json.id === 'number' && Number.isFinite(json.id)) ? String(json.id) : null;
+  if (id === null || !REQUEST_ID.test(id)) {
     return { ok: false, id: null, code: 'invalid_request', message: '"id" must be a string or number of 1-64 printable characters' };
   }
   const type = json.type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(PARSERS, type)) {
-    return { ok: false, id, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(type)?.slice(0, 64) ?? 'undefined'}` };
+    return { ok: false, id, code: 'unknown_type', message: `unknown frame type ${describeType(type)}` };
   }
   try {
     return { ok: true, request: PARSERS[type as RequestType](json, id) };

@@ -14,6 +14,9 @@ test('defaults give a working development configuration with an HS256 secret', (
   assert.equal(settings.maxBufferedBytes, 1_048_576);
   assert.equal(settings.ratePerSecond, 50);
   assert.equal(settings.rateBurst, 100);
+  assert.equal(settings.userRatePerSecond, 100);
+  assert.equal(settings.userRateBurst, 200);
+  assert.equal(settings.closeGraceMs, 5_000);
   assert.equal(settings.maxSessionsPerUser, 20);
   assert.equal(settings.requestTimeoutMs, 10_000);
   assert.equal(settings.fetchWaitMs, 5);
@@ -58,4 +61,12 @@ test('lists and numbers are parsed', () => {
 
 test('the default gateway id is made of allowed characters', () => {
   assert.equal(defaultGatewayId('Pod_Name.cluster.local', 42), 'gw-pod-name-cluster-local-42');
+});
+
+test('allowed origins are scheme://host[:port]; an entry that could never match stops the start', () => {
+  const ok = gatewaySettings(loadGatewayConfig({ JWT_SECRET: SECRET, GATEWAY_ALLOWED_ORIGINS: 'https://app.example,http://localhost:5173,http://[::1]:8080/' }));
+  assert.equal(ok.allowedOrigins.length, 3);
+  for (const wrong of ['app.example', 'https://app.example/chat', '*', 'ws://app.example']) {
+    assert.throws(() => loadGatewayConfig({ JWT_SECRET: SECRET, GATEWAY_ALLOWED_ORIGINS: wrong }), /GATEWAY_ALLOWED_ORIGINS/, wrong);
+  }
 });

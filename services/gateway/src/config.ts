@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import {
   ConfigError,
+  bool,
   commonSpec,
   int,
   list,
@@ -53,12 +54,19 @@ export const gatewaySpec = {
   }),
   ...jwtSpec,
   GATEWAY_ALLOWED_ORIGINS: list({
-    description: 'Origins allowed to open a WebSocket, comma-separated; empty allows any origin (development only)',
+    description: 'Origins allowed to open a WebSocket (scheme://host[:port]), comma-separated; empty allows any origin (development only)',
     default: [],
+    // An origin is scheme, host and port only: an entry with a path or without a scheme would never match.
+    item: /^https?:\/\/[A-Za-z0-9.\-[\]:]+\/?$/,
   }),
-  GATEWAY_MAX_FRAME_BYTES: int({ description: 'Largest client frame accepted, in bytes', default: 65_536, min: 1_024, max: 16 * MIB }),
+  GATEWAY_MAX_FRAME_BYTES: int({
+    description: 'Largest client frame accepted, in bytes; a larger one closes the socket with 1009, and one over 4 times this is dropped by the transport (1006)',
+    default: 65_536,
+    min: 1_024,
+    max: 16 * MIB,
+  }),
   GATEWAY_IDLE_TIMEOUT_S: int({
-    description: 'Seconds without any traffic before a socket is closed; the gateway pings to keep live clients connected',
+    description: 'Seconds without any frame or pong from a client before it is closed with 4010 idle_timeout; a client quiet for half of it is pinged',
     default: 60,
     min: 8,
     max: 960,
@@ -69,9 +77,27 @@ export const gatewaySpec = {
     min: 16 * 1024,
     max: 256 * MIB,
   }),
+  GATEWAY_CLOSE_GRACE_MS: int({
+    description: 'How long a closing socket may take to write what is queued for it before its close frame; a client that reads nothing by then is dropped (1006)',
+    default: 5_000,
+    min: 100,
+    max: 60_000,
+  }),
   GATEWAY_RATE_PER_SECOND: int({ description: 'Frames per second one connection may send on average', default: 50, min: 1, max: 100_000 }),
   GATEWAY_RATE_BURST: int({ description: 'Frames one connection may send in a burst', default: 100, min: 1, max: 1_000_000 }),
-  GATEWAY_MAX_SESSIONS_PER_USER: int({ description: 'Open sessions one user may have across all gateways', default: 20, min: 1, max: 10_000 }),
+  GATEWAY_USER_RATE_PER_SECOND: int({
+    description: "Frames per second all of one user's sessions may send together, across all gateways (token bucket in Redis; let through when Redis cannot answer)",
+    default: 100,
+    min: 1,
+    max: 1_000_000,
+  }),
+  GATEWAY_USER_RATE_BURST: int({ description: "Frames all of one user's sessions may send together in a burst, across all gateways", default: 200, min: 1, max: 10_000_000 }),
+  GATEWAY_MAX_SESSIONS_PER_USER: int({
+    description: 'Open sessions one user may have across all gateways; one more is closed with 4008 too_many_sessions',
+    default: 20,
+    min: 1,
+    max: 10_000,
+  }),
   PERSISTER_URL: url({ description: 'Base URL of the persister API (history, sync, gap fill)', default: 'http://127.0.0.1:8090', protocols: ['http', 'https'] }),
   GATEWAY_REQUEST_TIMEOUT_MS: int({
     description: 'How long a request waits for its answer before the client is told to retry (error timeout)',
@@ -79,8 +105,19 @@ export const gatewaySpec = {
     min: 100,
     max: 600_000,
   }),
+  GATEWAY_RESUME_GRACE_MS: int({
+    description: 'How long a new connection\'s live events wait for its first request, so that a sync sent first resumes without repeats; 0 pushes at once',
+    default: 1_000,
+    min: 0,
+    max: 30_000,
+  }),
   GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records', default: 5, min: 0, max: 5_000 }),
   GATEWAY_STATIC_DIR: optionalStr({ description: 'Folder served at / (index.html) for the demo page; unset serves nothing' }),
+  GATEWAY_DEV_TOKENS: bool({
+    description:
+      'Development only: GET /dev/token?user=NAME signs an HS256 token for any user with JWT_SECRET, so that the demo page can sign in. Anyone who reaches the gateway can then act as anyone; refused when NODE_ENV is production',
+    default: false,
+  }),
 } as const;
 
 export type GatewayConfig = ConfigOf<typeof gatewaySpec>;
@@ -145,8 +182,18 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): Gateway
   }
   const jwt = config ?? loadJwtConfigOrUndefined(env);
   if (jwt) problems.push(...authConfigProblems(jwt));
+  if (config) problems.push(...devTokenProblems(config, env));
   if (problems.length > 0 || config === undefined) throw new ConfigError(problems);
   return config;
+}
+
+/** GATEWAY_DEV_TOKENS signs with the HS256 secret, and never in production. */
+export function devTokenProblems(config: GatewayConfig, env: NodeJS.ProcessEnv): string[] {
+  if (!config.GATEWAY_DEV_TOKENS) return [];
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production') problems.push('GATEWAY_DEV_TOKENS is for development only and must not be set when NODE_ENV is production');
+  if (!config.JWT_ALGORITHMS.includes('HS256')) problems.push('GATEWAY_DEV_TOKENS signs HS256 tokens: JWT_ALGORITHMS must allow HS256');
+  return problems;
 }
 
 function loadJwtConfigOrUndefined(env: NodeJS.ProcessEnv): JwtConfig | undefined {
@@ -169,10 +216,14 @@ export interface GatewaySettings {
   maxFrameBytes: number;
   idleTimeoutS: number;
   maxBufferedBytes: number;
+  closeGraceMs: number;
   ratePerSecond: number;
   rateBurst: number;
+  userRatePerSecond: number;
+  userRateBurst: number;
   maxSessionsPerUser: number;
   requestTimeoutMs: number;
+  resumeGraceMs: number;
   fetchWaitMs: number;
   staticDir: string | undefined;
 }
@@ -187,10 +238,14 @@ export function gatewaySettings(config: GatewayConfig): GatewaySettings {
     maxFrameBytes: config.GATEWAY_MAX_FRAME_BYTES,
     idleTimeoutS: config.GATEWAY_IDLE_TIMEOUT_S,
     maxBufferedBytes: config.GATEWAY_MAX_BUFFERED_BYTES,
+    closeGraceMs: config.GATEWAY_CLOSE_GRACE_MS,
     ratePerSecond: config.GATEWAY_RATE_PER_SECOND,
     rateBurst: config.GATEWAY_RATE_BURST,
+    userRatePerSecond: config.GATEWAY_USER_RATE_PER_SECOND,
+    userRateBurst: config.GATEWAY_USER_RATE_BURST,
     maxSessionsPerUser: config.GATEWAY_MAX_SESSIONS_PER_USER,
     requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
+    resumeGraceMs: config.GATEWAY_RESUME_GRACE_MS,
     fetchWaitMs: config.GATEWAY_FETCH_WAIT_MS,
     staticDir: config.GATEWAY_STATIC_DIR,
   };

@@ -143,10 +143,14 @@ before(async () => {
       maxFrameBytes: 4_096,
       idleTimeoutS: 60,
       maxBufferedBytes: 1_048_576,
+      closeGraceMs: 5_000,
       ratePerSecond: 1,
       rateBurst: 5,
+      userRatePerSecond: 1_000,
+      userRateBurst: 1_000,
       maxSessionsPerUser: 3,
       requestTimeoutMs: 30_000,
+      resumeGraceMs: 1_000,
       fetchWaitMs: 5,
       staticDir: undefined,
     },
@@ -225,11 +229,30 @@ test('upgrades on any other path are 404', async () => {
   assert.equal(refused.status, 404);
 });
 
-test('a user cannot open more sessions than allowed', async () => {
+test('a user cannot open more sessions than allowed: the extra one is told why and closed with 4008', async () => {
   const open = [await welcomed('erin'), await welcomed('erin'), await welcomed('erin')];
-  const refused = await refusedUpgrade('/v1', { authorization: `Bearer ${token('erin')}` });
-  assert.equal(refused.status, 429);
-  assert.equal(refused.body.code, 'too_many_sessions');
+  const extra = connect('erin');
+  const closed = await extra.closed;
+  assert.deepEqual(closed, { code: 4008, reason: 'too_many_sessions' });
+  assert.deepEqual(extra.frames.map((f) => [f.type, f.code]), [['error', 'too_many_sessions']], 'no welcome, one error frame');
+  assert.equal((await connect('erin').closed).code, 4008, 'still full');
+  open[0]!.ws.close();
+  await open[0]!.closed;
+  // The closed session's presence is released asynchronously: retry until its place is free.
+  const welcomeOrClose = async (client: ReturnType<typeof connect>): Promise<'welcome' | number> => {
+    for (;;) {
+      if (client.frames.some((f) => f.type === 'welcome')) return 'welcome';
+      const closed = await Promise.race([client.closed, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 20))]);
+      if (closed) return closed.code;
+    }
+  };
+  let replacement = connect('erin');
+  for (let tries = 0; (await welcomeOrClose(replacement)) !== 'welcome'; tries++) {
+    assert.ok(tries < 50, 'a place never became free: refused sessions stayed registered');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    replacement = connect('erin');
+  }
+  open[0] = { ...replacement, sessionId: '', welcome: {} };
   for (const client of open) {
     client.ws.close();
     await client.closed;

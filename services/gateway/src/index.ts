@@ -12,11 +12,12 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { TokenVerifier } from '@switchboard/auth';
-import { topicNames } from '@switchboard/kafka';
+import { topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
 import { encodeCommand, type Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import type { DevTokenIssuer } from './api/devTokens';
 import { registerHttpRoutes } from './api/httpRoutes';
 import { createUpgradeHandler, type SocketData } from './api/upgrade';
 import { createWebSocketBehavior } from './api/websocket';
@@ -28,7 +29,9 @@ import { createGatewayMetrics } from './internal/gatewayMetrics';
 import { createRequestHandler } from './internal/handleRequest';
 import { createSession, type Session, type SessionSocket } from './internal/session';
 import { createSessionRegistry } from './internal/sessionRegistry';
+import { createSessionCounts } from './internal/sessionCounts';
 import { createTokenBucket } from './internal/tokenBucket';
+import { createRedisUserRateLimit } from './internal/userRateLimit';
 import { createCommandPublisher, kafkaCommandSender } from './producers/commands';
 import type { HistoryClient } from './storage/historyClient';
 
@@ -36,12 +39,20 @@ export { gatewaySpec, gatewaySettings, loadGatewayConfig, verifierOptions } from
 export type { GatewayConfig, GatewaySettings } from './config';
 export { createHistoryClient, HistoryError } from './storage/historyClient';
 export type { HistoryClient } from './storage/historyClient';
+export { createDevTokenIssuer } from './api/devTokens';
+export type { DevTokenIssuer } from './api/devTokens';
 
 /** The router only routes to gateways whose lease is alive; it is renewed well within its life. */
 export const LEASE_TTL_MS = 15_000;
 export const LEASE_RENEW_MS = 5_000;
+/** Longest one shutdown step may take; the steps together stay well within SHUTDOWN_GRACE_MS's default. */
+export const STOP_STEP_TIMEOUT_MS = 3_000;
 /** How long the persister may wait for the events of a gap to be projected. */
 export const GAP_WAIT_MS = 3_000;
+/** A per-user rate check Redis does not answer in this time lets the frame through. */
+export const USER_RATE_TIMEOUT_MS = 250;
+/** A presence request Redis does not answer in this time is answered `unavailable`. */
+export const PRESENCE_TIMEOUT_MS = 2_000;
 
 export interface GatewayDeps {
   settings: GatewaySettings;
@@ -49,9 +60,13 @@ export interface GatewayDeps {
   /** Presence's connection; the gateway pings it for readiness and quits it on stop. */
   redis: Redis;
   presence: Presence;
+  /** Whether Kafka answers, for readiness; started and stopped with the gateway. */
+  kafkaProbe?: KafkaProbe;
   codec: Codec;
   verifier: TokenVerifier;
   history: HistoryClient;
+  /** Development only (GATEWAY_DEV_TOKENS): serves GET /dev/token for the demo page. */
+  devTokens?: DevTokenIssuer;
   logger: Logger;
   metrics: MetricsRegistry;
 }
@@ -94,10 +109,22 @@ export function createGateway(deps: GatewayDeps): Gateway {
     logger: logger.child({ component: 'deliveries' }),
     onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger }),
   });
+  const userRateLimit = createRedisUserRateLimit({
+    redis: deps.redis,
+    namespace: settings.namespace,
+    ratePerSecond: settings.userRatePerSecond,
+    burst: settings.userRateBurst,
+    timeoutMs: USER_RATE_TIMEOUT_MS,
+    onFailOpen: (reason) => {
+      metrics.userRateFailOpen.inc();
+      logger.debug('per-user rate limit not checked; frame let through', { reason });
+    },
+  });
   const handleRequest = createRequestHandler({
     gatewayId,
     publish: (command) => publisher.publish(command),
     history: deps.history,
+    sessionCounts: createSessionCounts(presence, PRESENCE_TIMEOUT_MS),
     requestTimeoutMs: settings.requestTimeoutMs,
     logger,
   });
@@ -107,10 +134,16 @@ export function createGateway(deps: GatewayDeps): Gateway {
   let redisProblem: string | undefined = 'not checked yet';
   let leaseTimer: NodeJS.Timeout | undefined;
   let renewing = false;
+  /** Set when the lease was found gone: Redis may have lost the sessions too, so they are registered again. */
+  let reregister = false;
   let listenSocket: us_listen_socket | undefined;
   let port: number | undefined;
   const unregistering = new Set<Promise<void>>();
 
+  // After Redis comes back, renew at once rather than at the next tick, so presence is whole again sooner.
+  deps.redis.on('ready', () => {
+    if (state === 'running') void renewLease();
+  });
   producer.on(producer.events.CONNECT, () => void (producerConnected = true));
   producer.on(producer.events.DISCONNECT, () => void (producerConnected = false));
 
@@ -120,6 +153,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     const consumer = deliveries.readiness();
     if (!consumer.ready) return consumer;
     if (!producerConnected) return { ready: false, reason: 'the command producer is not connected' };
+    const kafkaProblem = deps.kafkaProbe?.problem();
+    if (kafkaProblem) return { ready: false, reason: kafkaProblem };
     if (deps.redis.status !== 'ready') return { ready: false, reason: `redis is ${deps.redis.status}` };
     if (redisProblem !== undefined) return { ready: false, reason: `redis does not answer: ${redisProblem}` };
     return { ready: true };
@@ -131,7 +166,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (renewing) return;
     renewing = true;
     try {
-      await presence.renewGatewayLease(gatewayId, LEASE_TTL_MS);
+      if (!(await presence.renewGatewayLease(gatewayId, LEASE_TTL_MS)) && state === 'running') reregister = true;
+      if (reregister) {
+        const open = sessions.all().map((s) => ({ userId: s.userId, sessionId: s.id }));
+        await presence.registerAll(open, gatewayId);
+        reregister = false;
+        logger.warn('the gateway lease was gone (lapsed, or lost by Redis); sessions registered again', { sessions: open.length });
+      }
       redisProblem = undefined;
     } catch (err) {
       redisProblem = err instanceof Error ? err.message : String(err);
@@ -153,7 +194,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
           ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
         }),
       push: (event) => void session.send({ type: 'event', event }),
-      synced: () => session.synced(),
+      ready: () => session.liveGate(),
+      startPosition: () => session.resumePosition(conversationId),
       active: () => session.isOpen(),
       onGapUnfilled: (gap) => logger.warn('a gap could not be filled; the client will see the jump', { sessionId: session.id, ...gap }),
       onError: (err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
@@ -166,10 +208,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       userId: data.userId,
       socket,
       maxBufferedBytes: settings.maxBufferedBytes,
+      closeGraceMs: settings.closeGraceMs,
       bucket: createTokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst }),
       metrics,
       logger,
       createFeed: createFeedFor,
+      resumeGraceMs: settings.resumeGraceMs,
       expiresAt: data.expiresAt,
     });
   }
@@ -198,7 +242,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   const app: TemplatedApp = App();
-  registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, logger });
+  registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
   app.ws<SocketData>(
     '/v1',
     createWebSocketBehavior({
@@ -215,6 +259,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
       maxFrameBytes: settings.maxFrameBytes,
       idleTimeoutS: settings.idleTimeoutS,
       maxBufferedBytes: settings.maxBufferedBytes,
+      userRateLimit,
       createSession: sessionFor,
       opened,
       closed,
@@ -235,11 +280,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   }
 
+  /** One shutdown step, bounded so that a dependency that is down cannot hold the whole shutdown. */
   async function step(name: string, work: () => Promise<unknown>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`gave up after ${STOP_STEP_TIMEOUT_MS} ms`)), STOP_STEP_TIMEOUT_MS);
+    });
     try {
-      await work();
+      await Promise.race([work(), timeout]);
     } catch (err) {
       logger.warn(`shutdown: ${name} failed`, { err });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -249,7 +301,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       state = 'starting';
       await listen();
       logger.info('listening', { host: settings.host, port });
+      deps.kafkaProbe?.start();
       await deps.redis.ping();
+      // A previous process with this gateway id that died left its sessions registered; once the
+      // lease below is taken again they would look alive.
+      const forgotten = await presence.forgetGateway(gatewayId);
+      if (forgotten > 0) logger.warn('removed sessions a previous process with this gateway id left registered', { sessions: forgotten });
       await renewLease();
       leaseTimer = setInterval(() => void renewLease(), LEASE_RENEW_MS);
       leaseTimer.unref();
@@ -272,11 +329,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
         session.failAllPending('going_away', 'the gateway is shutting down; reconnect and retry');
         session.close('going_away');
       }
-      await Promise.allSettled([...unregistering]);
+      await step('unregistering sessions', () => Promise.allSettled([...unregistering]));
       await step('releasing the gateway lease', () => presence.releaseGatewayLease(gatewayId));
       await step('stopping the deliveries consumer', () => deliveries.stop());
       await step('flushing commands', () => publisher.flush());
       await step('disconnecting the producer', () => producer.disconnect());
+      await step('stopping the kafka probe', async () => deps.kafkaProbe?.stop());
       await step('quitting redis', () => deps.redis.quit().catch(() => deps.redis.disconnect()));
       // Drops idle keep-alive HTTP connections, so nothing keeps the process alive.
       (app as TemplatedApp & { close?: () => void }).close?.();

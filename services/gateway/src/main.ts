@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from '@switchboard/auth';
 import { ConfigError, EXIT_CONFIG } from '@switchboard/config';
-import { createKafka } from '@switchboard/kafka';
+import { createKafka, createKafkaProbe } from '@switchboard/kafka';
 import { createPresence } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal } from '@switchboard/telemetry';
 import { gatewaySettings, loadGatewayConfig, verifierOptions, type GatewayConfig } from './config';
-import { createGateway } from './index';
+import { createDevTokenIssuer, createGateway, type DevTokenIssuer } from './index';
 import { createHistoryClient } from './storage/historyClient';
 
 function configOrExit(): GatewayConfig {
@@ -19,6 +19,19 @@ function configOrExit(): GatewayConfig {
   }
 }
 
+/** Development tokens last an hour; the client asks for a new one before that. */
+const DEV_TOKEN_TTL_S = 3600;
+
+function devTokenIssuerOf(config: GatewayConfig): DevTokenIssuer | undefined {
+  if (!config.GATEWAY_DEV_TOKENS || config.JWT_SECRET === undefined) return undefined;
+  return createDevTokenIssuer({
+    secret: config.JWT_SECRET,
+    ttlSec: DEV_TOKEN_TTL_S,
+    ...(config.JWT_AUDIENCE !== undefined ? { audience: config.JWT_AUDIENCE } : {}),
+    ...(config.JWT_ISSUER !== undefined ? { issuer: config.JWT_ISSUER } : {}),
+  });
+}
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const settings = gatewaySettings(config);
@@ -29,6 +42,8 @@ async function main(): Promise<void> {
     clientId: settings.gatewayId,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
+  const devTokens = devTokenIssuerOf(config);
+  if (devTokens) logger.warn('GATEWAY_DEV_TOKENS is on: GET /dev/token signs a token for any user (development only)');
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
   redis.on('error', (err) => logger.warn('redis error', { err }));
   const gateway = createGateway({
@@ -36,13 +51,15 @@ async function main(): Promise<void> {
     kafka,
     redis,
     presence: createPresence({ redis, namespace: settings.namespace }),
+    kafkaProbe: createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: settings.gatewayId }),
     codec: createCodec(loadFileCatalog()),
     verifier: createTokenVerifier(verifierOptions(config)),
     history: createHistoryClient({ baseUrl: config.PERSISTER_URL, timeoutMs: settings.requestTimeoutMs }),
+    ...(devTokens ? { devTokens } : {}),
     logger,
     metrics: createMetrics(),
   });
-  onShutdownSignal(logger, () => gateway.stop());
+  onShutdownSignal(logger, () => gateway.stop(), config.SHUTDOWN_GRACE_MS);
   await gateway.start();
   logger.info('gateway started', { namespace: settings.namespace, port: gateway.port, brokers: config.KAFKA_BROKERS });
 }

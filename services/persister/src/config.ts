@@ -9,6 +9,12 @@ export const persisterSpec = {
   // kafkajs answers a fetch only after the full wait even when records arrived sooner, so this is
   // added to the delay of every projected event; a few ms keep gap fills fast.
   PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events', default: 5, min: 0, max: 5_000 }),
+  PERSISTER_SESSION_TIMEOUT_MS: int({
+    description: 'Consumer group session timeout: how long the partitions of a persister that died stay unprojected; the broker allows 6000 and up by default',
+    default: 10_000,
+    min: 1_000,
+    max: 300_000,
+  }),
   PERSISTER_MAX_BATCH_BYTES: int({
     description: 'Most bytes fetched per partition in one batch, which bounds the size of one database transaction',
     default: 1_048_576,
@@ -22,6 +28,12 @@ export const persisterSpec = {
     max: 500,
   }),
   PERSISTER_DB_STATEMENT_TIMEOUT_MS: int({ description: 'Longest one SQL statement may run', default: 30_000, min: 100, max: 600_000 }),
+  PERSISTER_SYNC_CATCH_UP_MS: int({
+    description: 'Longest a sync waits for the projection to reach the end of the log as it was when the sync arrived, so it includes every event committed before',
+    default: 2_000,
+    min: 0,
+    max: 60_000,
+  }),
   PERSISTER_MIGRATE: oneOf({ description: 'Whether to apply pending schema migrations at start', default: 'auto', values: ['auto', 'off'] as const }),
 } as const;
 

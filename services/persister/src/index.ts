@@ -14,10 +14,11 @@
  */
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { groupId, topicNames, topicSpec } from '@switchboard/kafka';
+import { groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { createApiServer } from './api/server';
+import { createLogCatchUp } from './internal/logCatchUp';
 import { createEventsBatchHandler } from './consumers/events';
 import { createDatabaseHealth } from './internal/databaseHealth';
 import { createPartitionPositions } from './internal/partitionPositions';
@@ -46,8 +47,12 @@ export interface PersisterOptions {
   fetchWaitMs?: number;
   /** Most bytes fetched per partition per batch, which bounds a batch's size. */
   maxBytesPerPartition?: number;
+  /** Consumer group session timeout; default 10 s. */
+  sessionTimeoutMs?: number;
   /** Pause between reads of a request waiting for a seq. */
   waitPollMs?: number;
+  /** Longest a sync waits for the projection to reach the end of the log; default 2000 ms. */
+  syncCatchUpMs?: number;
 }
 
 export interface Persister {
@@ -77,7 +82,7 @@ export function createPersister(options: PersisterOptions): Persister {
     maxWaitTimeInMs: options.fetchWaitMs ?? 5,
     minBytes: 1,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
-    sessionTimeout: 10_000,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     rebalanceTimeout: 20_000,
     heartbeatInterval: 1_000,
     allowAutoTopicCreation: false,
@@ -100,7 +105,7 @@ export function createPersister(options: PersisterOptions): Persister {
 
   async function readiness(): Promise<{ ready: boolean; reason?: string }> {
     if (stopping) return { ready: false, reason: 'stopping' };
-    if (crashed) return { ready: false, reason: `consumer crashed: ${crashed}` };
+    if (crashed) return { ready: false, reason: `kafka: the consumer crashed: ${crashed}` };
     if (!joined) return { ready: false, reason: 'joining the consumer group' };
     const problem = health.problem();
     if (problem) return { ready: false, reason: `database: ${problem}` };
@@ -112,7 +117,18 @@ export function createPersister(options: PersisterOptions): Persister {
     return { ready: true };
   }
 
-  const api = createApiServer({ reader: storage, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs });
+  const admin = kafka.admin();
+  let adminConnected = false;
+  const catchUp = createLogCatchUp({
+    endOffsets: async () => {
+      if (!adminConnected) throw new Error('the admin client is not connected');
+      return new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]));
+    },
+    storedOffsets: () => storage.nextOffsets(topic),
+    timeoutMs: options.syncCatchUpMs ?? 2_000,
+  });
+
+  const api = createApiServer({ reader: storage, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs, catchUp });
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;
@@ -127,22 +143,31 @@ export function createPersister(options: PersisterOptions): Persister {
     if (!event.payload.restart) crashed = event.payload.error.message;
   });
 
+  const runConsumer = () =>
+    consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: topicSpec('events').partitions,
+      eachBatch: handleBatch,
+    });
+  const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });
+
   return {
     async start() {
       boundPort = await api.listen(options.httpPort, options.httpHost ?? '0.0.0.0');
+      await admin.connect();
+      adminConnected = true;
       await consumer.connect();
       await consumer.subscribe({ topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: topicSpec('events').partitions,
-        eachBatch: handleBatch,
-      });
+      await runConsumer();
     },
     async stop() {
       stopping = true;
+      keeper.stop();
       // consumer.stop() lets the batch in hand finish, including its database and Kafka commits.
       await Promise.all([api.close(), consumer.stop().then(() => consumer.disconnect())]);
+      adminConnected = false;
+      await admin.disconnect();
     },
     readiness,
     httpPort: () => boundPort,

@@ -41,11 +41,13 @@ async function main(): Promise<void> {
     httpHost: config.PERSISTER_HTTP_HOST,
     fetchWaitMs: config.PERSISTER_FETCH_WAIT_MS,
     maxBytesPerPartition: config.PERSISTER_MAX_BATCH_BYTES,
+    sessionTimeoutMs: config.PERSISTER_SESSION_TIMEOUT_MS,
+    syncCatchUpMs: config.PERSISTER_SYNC_CATCH_UP_MS,
   });
   onShutdownSignal(logger, async () => {
     await persister.stop();
     await pool.end();
-  });
+  }, config.SHUTDOWN_GRACE_MS);
   await persister.start();
   logger.info('persister started', {
     namespace: config.SWITCHBOARD_NAMESPACE,

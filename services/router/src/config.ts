@@ -13,6 +13,12 @@ export const routerSpec = {
     max: 1_000_000,
   }),
   ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands', default: 5, min: 0, max: 5_000 }),
+  ROUTER_SESSION_TIMEOUT_MS: int({
+    description: 'Consumer group session timeout: how long the partitions of a router that died stay unowned; the broker allows 6000 and up by default',
+    default: 10_000,
+    min: 1_000,
+    max: 300_000,
+  }),
 } as const;
 
 export type RouterConfig = ConfigOf<typeof routerSpec>;

@@ -4,7 +4,7 @@
  * the environment and calls it.
  */
 import type { Kafka } from 'kafkajs';
-import { createPartitionReader, groupId, topicNames, topicSpec } from '@switchboard/kafka';
+import { createPartitionReader, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
@@ -21,6 +21,8 @@ export interface RouterOptions {
   maxGroupSize: number;
   recentCapacity: number;
   fetchWaitMs: number;
+  /** Consumer group session timeout; default 10 s. */
+  sessionTimeoutMs?: number;
 }
 
 export interface Router {
@@ -39,7 +41,7 @@ export function createRouter(options: RouterOptions): Router {
     groupId: consumerGroup,
     maxWaitTimeInMs: options.fetchWaitMs,
     minBytes: 1,
-    sessionTimeout: 10_000,
+    sessionTimeout: options.sessionTimeoutMs ?? 10_000,
     rebalanceTimeout: 20_000,
     heartbeatInterval: 1_000,
     readUncommitted: false,
@@ -48,6 +50,8 @@ export function createRouter(options: RouterOptions): Router {
   const owners = new Map<number, Promise<PartitionOwner>>();
   let joined = false;
   let crashed: string | undefined;
+  /** Why the last batch failed, until one succeeds; the consumer retries it from the committed offset. */
+  let batchProblem: string | undefined;
 
   const ownerRegistry = {
     get(partition: number): Promise<PartitionOwner> {
@@ -86,6 +90,7 @@ export function createRouter(options: RouterOptions): Router {
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;
+    crashed = undefined;
     const assigned = new Set<number>(event.payload.memberAssignment[topics.commands] ?? []);
     logger.info('partitions assigned', { partitions: [...assigned].sort((a, b) => a - b) });
     for (const partition of [...owners.keys()]) {
@@ -95,7 +100,26 @@ export function createRouter(options: RouterOptions): Router {
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error('command consumer crashed', { err: event.payload.error, restart: event.payload.restart });
     if (!event.payload.restart) crashed = event.payload.error.message;
+    // Another router may own these partitions until this one rejoins; their state is read again then.
+    for (const partition of [...owners.keys()]) void ownerRegistry.drop(partition);
   });
+
+  const runConsumer = () =>
+    consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: topicSpec('commands').partitions,
+      eachBatch: async (payload) => {
+        try {
+          await handleBatch(payload);
+          batchProblem = undefined;
+        } catch (err) {
+          batchProblem = err instanceof Error ? err.message : String(err);
+          throw err;
+        }
+      },
+    });
+  const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });
 
   return {
     async start() {
@@ -103,14 +127,11 @@ export function createRouter(options: RouterOptions): Router {
       await eventsReader.start();
       await consumer.connect();
       await consumer.subscribe({ topic: topics.commands, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: topicSpec('commands').partitions,
-        eachBatch: handleBatch,
-      });
+      await runConsumer();
     },
     async stop() {
+      keeper.stop();
+      // Lets the batch in hand finish: its transaction commits (or aborts) before the group is left.
       await consumer.stop();
       await consumer.disconnect();
       await Promise.all([...owners.keys()].map((p) => ownerRegistry.drop(p)));
@@ -118,8 +139,10 @@ export function createRouter(options: RouterOptions): Router {
       await admin.disconnect();
     },
     readiness() {
-      if (crashed) return { ready: false, reason: `consumer crashed: ${crashed}` };
-      return joined ? { ready: true } : { ready: false, reason: 'joining the consumer group' };
+      if (crashed) return { ready: false, reason: `kafka: the consumer crashed: ${crashed}` };
+      if (!joined) return { ready: false, reason: 'joining the consumer group' };
+      if (batchProblem) return { ready: false, reason: `a batch failed and is being retried: ${batchProblem}` };
+      return { ready: true };
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { loadConfigOrExit } from '@switchboard/config';
-import { createKafka } from '@switchboard/kafka';
+import { createKafka, createKafkaProbe } from '@switchboard/kafka';
 import { createPresence } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal, startHealthServer } from '@switchboard/telemetry';
@@ -29,13 +29,25 @@ async function main(): Promise<void> {
     maxGroupSize: config.ROUTER_MAX_GROUP_SIZE,
     recentCapacity: config.ROUTER_RECENT_MESSAGES,
     fetchWaitMs: config.ROUTER_FETCH_WAIT_MS,
+    sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
   });
-  const health = await startHealthServer({ port: config.ROUTER_HTTP_PORT, live: () => true, ready: () => router.readiness(), metrics });
+  const kafkaProbe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: config.ROUTER_INSTANCE_ID });
+  const ready = () => {
+    const own = router.readiness();
+    if (!own.ready) return own;
+    const kafkaProblem = kafkaProbe.problem();
+    if (kafkaProblem) return { ready: false, reason: kafkaProblem };
+    if (redis.status !== 'ready') return { ready: false, reason: `redis is ${redis.status}` };
+    return own;
+  };
+  const health = await startHealthServer({ port: config.ROUTER_HTTP_PORT, live: () => true, ready, metrics });
+  kafkaProbe.start();
   onShutdownSignal(logger, async () => {
     await router.stop();
+    await kafkaProbe.stop();
     health.close();
     redis.disconnect();
-  });
+  }, config.SHUTDOWN_GRACE_MS);
   await router.start();
   logger.info('router started', { namespace: config.SWITCHBOARD_NAMESPACE, brokers: config.KAFKA_BROKERS, httpPort: config.ROUTER_HTTP_PORT });
 }

@@ -20,6 +20,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   httpPort: number;
   output: string[];
+  /** Resolves when this run of the process exits. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 export interface Platform {
@@ -29,21 +31,37 @@ export interface Platform {
   services: Map<string, ServiceProcess>;
   /** kill -9 one service and start it again with the same settings. */
   restart(name: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Signals one service (SIGKILL by default) and resolves with how it exited; SIGKILL after `graceMs`. */
+  kill(name: string, signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Starts a stopped service again with the same settings and waits until it is ready. */
+  start(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  gateways?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Dependencies other than the shared stack's, e.g. private ones for outage tests. */
+  brokers?: string;
+  /** A Postgres server URL without a database. */
+  pgServer?: string;
+  redisUrl?: string;
+}
+
 /** Starts persister, router and N gateways as separate processes in a namespace and database of their own. */
-export async function startPlatform(options: { gateways?: number; env?: NodeJS.ProcessEnv } = {}): Promise<Platform> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const namespace = randomName('t');
   const database = `sb_${namespace}`;
-  const admin = new Client({ connectionString: `${PG_SERVER}/postgres` });
+  const pgServer = options.pgServer ?? PG_SERVER;
+  const brokers = options.brokers ?? BROKERS;
+  const admin = new Client({ connectionString: `${pgServer}/postgres` });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
-  const databaseUrl = `${PG_SERVER}/${database}`;
+  const databaseUrl = `${pgServer}/${database}`;
   await migrate(databaseUrl);
 
-  const kafka = createKafka({ brokers: BROKERS.split(','), clientId: 'test-platform' });
+  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'test-platform' });
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
   await ensureTopics(kafkaAdmin, namespace);
@@ -52,15 +70,20 @@ export async function startPlatform(options: { gateways?: number; env?: NodeJS.P
   const persisterPort = await freePort();
   const common: NodeJS.ProcessEnv = {
     SWITCHBOARD_NAMESPACE: namespace,
-    KAFKA_BROKERS: BROKERS,
+    KAFKA_BROKERS: brokers,
     DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_URL: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'warn',
     JWT_SECRET,
     PERSISTER_URL: `http://127.0.0.1:${persisterPort}`,
     ...options.env,
   };
   const services = new Map<string, ServiceProcess>();
+  // A test run that ends early (a failed assertion, a timeout) must not leave services behind.
+  const killAll = () => {
+    for (const s of services.values()) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
   const specs: { name: string; service: ServiceName; env: NodeJS.ProcessEnv; httpPort: number }[] = [
     { name: 'persister', service: 'persister', env: { PERSISTER_HTTP_PORT: String(persisterPort) }, httpPort: persisterPort },
   ];
@@ -79,7 +102,10 @@ export async function startPlatform(options: { gateways?: number; env?: NodeJS.P
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const proc: ServiceProcess = { ...spec, env, child, output: [] };
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+    const proc: ServiceProcess = { ...spec, env, child, output: [], exited };
     const keep = (chunk: Buffer) => {
       proc.output.push(chunk.toString());
       if (proc.output.length > 200) proc.output.shift();
@@ -92,7 +118,8 @@ export async function startPlatform(options: { gateways?: number; env?: NodeJS.P
   };
 
   try {
-    for (const spec of specs) await launch(spec);
+    // In parallel: each mostly waits for its consumer group, not for the others.
+    await Promise.all(specs.map(launch));
   } catch (err) {
     for (const s of services.values()) s.child.kill('SIGKILL');
     throw err;
@@ -109,12 +136,25 @@ export async function startPlatform(options: { gateways?: number; env?: NodeJS.P
       await stopProcess(proc.child, signal);
       await launch(proc);
     },
+    async kill(name, signal = 'SIGKILL', graceMs = 30_000) {
+      const proc = services.get(name);
+      if (!proc) throw new Error(`no service ${name}`);
+      await stopProcess(proc.child, signal, graceMs);
+      return proc.exited;
+    },
+    async start(name) {
+      const proc = services.get(name);
+      if (!proc) throw new Error(`no service ${name}`);
+      if (proc.child.exitCode === null && proc.child.signalCode === null) throw new Error(`${name} is still running`);
+      await launch(proc);
+    },
     async stop() {
       const order = ['gateway', 'router', 'persister'];
       for (const service of order) {
         await Promise.all([...services.values()].filter((s) => s.service === service).map((s) => stopProcess(s.child, 'SIGTERM')));
       }
-      const cleanup = new Client({ connectionString: `${PG_SERVER}/postgres` });
+      process.removeListener('exit', killAll);
+      const cleanup = new Client({ connectionString: `${pgServer}/postgres` });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await cleanup.end();

@@ -1,5 +1,6 @@
 import type { TemplatedApp } from 'uWebSockets.js';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import { createDevTokenHandler, type DevTokenIssuer } from './devTokens';
 import { respond } from './respond';
 import { createStaticHandler } from './staticFiles';
 
@@ -7,6 +8,8 @@ export interface HttpRoutesDeps {
   readiness: () => { ready: boolean; reason?: string };
   metrics: MetricsRegistry;
   staticDir: string | undefined;
+  /** Set only when GATEWAY_DEV_TOKENS is on: serves GET /dev/token. */
+  devTokens?: DevTokenIssuer;
   logger: Logger;
 }
 
@@ -18,6 +21,7 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpRoutesDeps): voi
     respond(res, state.ready ? '200 OK' : '503 Service Unavailable', state);
   });
   app.get('/metrics', (res) => respond(res, '200 OK', deps.metrics.render(), 'text/plain; version=0.0.4'));
+  if (deps.devTokens) app.get('/dev/token', createDevTokenHandler(deps.devTokens));
   const serveStatic = deps.staticDir === undefined ? undefined : createStaticHandler(deps.staticDir, deps.logger);
   app.any('/*', (res, req) => {
     // A WebSocket upgrade on any path but /v1 lands here.

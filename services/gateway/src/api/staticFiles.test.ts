@@ -41,6 +41,7 @@ test('hidden files are not served', () => {
 test('content types follow the extension', () => {
   assert.equal(contentTypeFor('/x/index.html'), 'text/html; charset=utf-8');
   assert.equal(contentTypeFor('/x/app.JS'), 'text/javascript; charset=utf-8');
+  assert.equal(contentTypeFor('/x/switchboard-client.mjs'), 'text/javascript; charset=utf-8', 'browsers run module scripts only with a JavaScript type');
   assert.equal(contentTypeFor('/x/style.css'), 'text/css; charset=utf-8');
   assert.equal(contentTypeFor('/x/logo.svg'), 'image/svg+xml');
   assert.equal(contentTypeFor('/x/blob'), 'application/octet-stream');

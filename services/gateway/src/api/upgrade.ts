@@ -5,6 +5,7 @@ import { ERROR_CODES } from '@switchboard/errors';
 import type { Presence } from '@switchboard/presence';
 import type { Logger } from '@switchboard/telemetry';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
+import type { SerialQueue } from '../internal/serialQueue';
 import type { Session } from '../internal/session';
 import { respond, watchAborted } from './respond';
 
@@ -14,7 +15,11 @@ export interface SocketData {
   userId: string;
   /** When the access token expires, in epoch milliseconds. */
   expiresAt: number;
+  /** Set when the upgrade is accepted only to tell the client why it must go (close 4008). */
+  refusal?: { code: 'too_many_sessions'; message: string };
   session?: Session;
+  /** The session's frames, acted on in arrival order. */
+  inbox?: SerialQueue;
 }
 
 export interface UpgradeDeps {
@@ -49,6 +54,10 @@ const firstProtocol = (offered: string) => offered.split(',')[0]?.trim() ?? '';
  * The WebSocket upgrade at /v1: headers are read synchronously (uWS request objects do not survive
  * an await), then origin, token and session limit are checked, presence is registered, and the
  * socket is upgraded inside a cork unless the client went away meanwhile.
+ *
+ * A bad origin or token is refused with an HTTP status before any socket exists. A user over the
+ * session limit is upgraded and then closed with 4008, because browsers cannot read the status of
+ * a refused upgrade and would not learn why.
  */
 export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void {
   const allowed = new Set(deps.allowedOrigins.map(normalizeOrigin));
@@ -78,25 +87,31 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
 
     const { userId, expiresAt } = principal;
     const sessionId = newSessionId();
+    let refusal: SocketData['refusal'];
     try {
-      const live = await deps.presence.sessionsOf([userId]);
-      if ((live.get(userId)?.length ?? 0) >= deps.maxSessionsPerUser) {
-        if (state.aborted) return;
-        return reject(res, '429 Too Many Requests', 'too_many_sessions', `a user may have at most ${deps.maxSessionsPerUser} open sessions`);
-      }
+      // Register first, then count: two upgrades racing each see the other, so the limit is never
+      // passed (at worst both are refused and retry).
       await deps.presence.register(userId, sessionId, deps.gatewayId);
+      const live = (await deps.presence.sessionsOf([userId])).get(userId)?.length ?? 0;
+      if (live > deps.maxSessionsPerUser) {
+        await deps.presence.unregister(userId, sessionId);
+        metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });
+        refusal = { code: 'too_many_sessions', message: `a user may have at most ${deps.maxSessionsPerUser} open sessions` };
+      }
     } catch (err) {
+      // The registration may have gone through; left there it would count against the user forever.
+      void deps.presence.unregister(userId, sessionId).catch(() => undefined);
       logger.warn('presence unavailable during upgrade', { err });
       if (!state.aborted) reject(res, '503 Service Unavailable', 'unavailable', 'presence is unavailable; retry shortly');
       return;
     }
     if (state.aborted || !deps.accepting()) {
-      await deps.presence.unregister(userId, sessionId).catch((err: unknown) => logger.warn('presence unregister failed', { err }));
+      if (!refusal) await deps.presence.unregister(userId, sessionId).catch((err: unknown) => logger.warn('presence unregister failed', { err }));
       if (!state.aborted) reject(res, '503 Service Unavailable', 'going_away', ERROR_CODES.going_away.message);
       return;
     }
     res.cork(() => {
-      res.upgrade<SocketData>({ sessionId, userId, expiresAt }, request.key, firstProtocol(request.protocol), request.extensions, context);
+      res.upgrade<SocketData>({ sessionId, userId, expiresAt, ...(refusal ? { refusal } : {}) }, request.key, firstProtocol(request.protocol), request.extensions, context);
     });
   }
 

@@ -1,8 +1,14 @@
 import { DISABLED, type WebSocket, type WebSocketBehavior } from 'uWebSockets.js';
-import { parseRequest, type Request } from '@switchboard/protocol';
+import type { Request } from '@switchboard/protocol';
+import { ERROR_CODES } from '@switchboard/errors';
 import type { Logger } from '@switchboard/telemetry';
+import { decodeFrame } from '../internal/decodeFrame';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
+import { createHeartbeat } from '../internal/heartbeat';
+import { errorFrame } from '../internal/replyFrames';
+import { createSerialQueue } from '../internal/serialQueue';
 import type { Session, SessionSocket } from '../internal/session';
+import type { UserRateLimit } from '../internal/userRateLimit';
 import type { SocketData } from './upgrade';
 
 export interface WebSocketDeps {
@@ -10,6 +16,8 @@ export interface WebSocketDeps {
   maxFrameBytes: number;
   idleTimeoutS: number;
   maxBufferedBytes: number;
+  /** The per-user limit, shared by all of a user's sessions on every gateway. */
+  userRateLimit: UserRateLimit;
   /** Builds the session of a socket that just opened. */
   createSession: (data: SocketData, socket: SessionSocket) => Session;
   /** Registers the session and welcomes it; it may close it at once, so the socket must already know it. */
@@ -26,6 +34,8 @@ function socketOf(ws: WebSocket<SocketData>): SessionSocket {
     send: (text) => ws.send(text, false, false),
     getBufferedAmount: () => ws.getBufferedAmount(),
     end: (code, reason) => ws.end(code, reason),
+    ping: () => void ws.ping(),
+    terminate: () => ws.close(),
   };
 }
 
@@ -33,76 +43,101 @@ function socketOf(ws: WebSocket<SocketData>): SessionSocket {
  * uWebSockets.js enforces maxPayloadLength by dropping the connection without a close frame
  * (clients see 1006), which a client cannot tell from a network failure. So uWS gets a hard limit
  * of HARD_LIMIT_FACTOR times the configured one, and frames between the two are refused here
- * with a proper 1009 frame_too_large.
+ * with a proper 1009 frame_too_large. uWS must hold a whole frame before it is handed over, so
+ * the hard limit is what bounds the memory one frame can take.
  */
 export const HARD_LIMIT_FACTOR = 4;
 
+const PER_CONNECTION = 'this connection sends frames too fast; slow down and retry';
+const PER_USER = "this user's sessions together send frames too fast; slow down and retry";
+
 /**
- * The /v1 WebSocket behaviour. Dead peers are dropped by uWS's idle timeout (pings are sent
- * automatically so live clients never hit it), also without a close frame (1006).
+ * The /v1 WebSocket behaviour. Idle detection is the application's (see heartbeat.ts), not
+ * uWS's, so a quiet client gets a 4010 close frame. Every frame first takes a token from the
+ * connection's bucket (at once) and from the user's cluster-wide bucket (in Redis); frames of one
+ * connection are then acted on in the order they came, whatever the Redis round trips do.
  */
 export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<SocketData> {
   const { metrics, logger } = deps;
+  const heartbeat = createHeartbeat({ idleTimeoutMs: deps.idleTimeoutS * 1000 });
+
+  function refuseAtOpen(ws: WebSocket<SocketData>, code: 'too_many_sessions', message: string): void {
+    // Browsers cannot read the HTTP status of a refused upgrade, so the reason comes as a frame and a close code.
+    ws.send(JSON.stringify(errorFrame(null, code, message)), false, false);
+    ws.end(ERROR_CODES[code].close, code);
+  }
+
   return {
     compression: DISABLED,
     maxPayloadLength: deps.maxFrameBytes * HARD_LIMIT_FACTOR,
-    idleTimeout: deps.idleTimeoutS,
-    sendPingsAutomatically: true,
+    idleTimeout: 0,
+    sendPingsAutomatically: false,
     maxBackpressure: deps.maxBufferedBytes,
     upgrade: deps.upgrade,
 
     open(ws) {
       const data = ws.getUserData();
+      if (data.refusal) return refuseAtOpen(ws, data.refusal.code, data.refusal.message);
       const session = deps.createSession(data, socketOf(ws));
       data.session = session;
+      data.inbox = createSerialQueue((err) => logger.error('handling a frame failed', { sessionId: session.id, err }));
+      heartbeat.watch(session);
       deps.opened(session);
     },
 
     message(ws, message, isBinary) {
-      const session = ws.getUserData().session;
-      if (!session?.isOpen()) return;
-      if (isBinary) {
-        metrics.framesIn.inc({ type: 'binary' });
-        session.close('binary_not_supported');
+      const data = ws.getUserData();
+      const { session, inbox } = data;
+      if (!session?.isOpen() || !inbox) return;
+      session.seen();
+      const frame = decodeFrame(message, isBinary, deps.maxFrameBytes);
+      if (frame.kind === 'fatal') {
+        metrics.framesIn.inc({ type: frame.code === 'binary_not_supported' ? 'binary' : 'too_large' });
+        session.close(frame.code);
         return;
       }
-      if (message.byteLength > deps.maxFrameBytes) {
-        metrics.framesIn.inc({ type: 'too_large' });
-        session.close('frame_too_large');
-        return;
-      }
-      // The ArrayBuffer is only valid during this call: decode (copy) it first.
-      const text = Buffer.from(message).toString('utf8');
-      let parsed: ReturnType<typeof parseRequest>;
-      try {
-        parsed = parseRequest(text);
-      } catch (err) {
-        logger.error('parsing a frame failed unexpectedly', { sessionId: session.id, err });
-        session.refuse(null, 'internal');
-        return;
-      }
-      metrics.framesIn.inc({ type: parsed.ok ? parsed.request.type : 'invalid' });
+      metrics.framesIn.inc({ type: frame.kind === 'request' ? frame.request.type : 'invalid' });
+      const id = frame.kind === 'request' ? frame.request.id : frame.id;
       if (!session.allowFrame()) {
-        session.refuse(parsed.ok ? parsed.request.id : parsed.id, 'rate_limited');
+        inbox.run(() => session.refuse(id, 'rate_limited', PER_CONNECTION));
         return;
       }
-      if (!parsed.ok) {
-        session.refuse(parsed.id, parsed.code, parsed.message);
-        return;
-      }
-      try {
-        deps.handleRequest(session, parsed.request);
-      } catch (err) {
-        logger.error('handling a request failed', { sessionId: session.id, type: parsed.request.type, err });
-        if (!session.fail(parsed.request.id, 'internal')) session.refuse(parsed.request.id, 'internal');
-      }
+      const allowed = deps.userRateLimit.take(session.userId);
+      inbox.run(async () => {
+        if (!(await allowed)) return session.refuse(id, 'rate_limited', PER_USER);
+        if (!session.isOpen()) return;
+        if (frame.kind === 'invalid') {
+          if (frame.code === 'internal') logger.error('parsing a frame failed unexpectedly', { sessionId: session.id });
+          return session.refuse(frame.id, frame.code, frame.message);
+        }
+        try {
+          deps.handleRequest(session, frame.request);
+        } catch (err) {
+          logger.error('handling a request failed', { sessionId: session.id, type: frame.request.type, err });
+          if (!session.fail(frame.request.id, 'internal')) session.refuse(frame.request.id, 'internal');
+        }
+      });
+    },
+
+    pong(ws) {
+      ws.getUserData().session?.seen();
+    },
+
+    ping(ws) {
+      ws.getUserData().session?.seen();
+    },
+
+    drain(ws) {
+      ws.getUserData().session?.drained();
     },
 
     close(ws, code, message) {
       const data = ws.getUserData();
       metrics.closes.inc({ code: String(code) });
       if (code !== 1000 && code !== 1001) logger.debug('socket closed', { sessionId: data.sessionId, code, reason: Buffer.from(message).toString('utf8') });
-      if (data.session) deps.closed(data.session, code);
+      if (!data.session) return;
+      heartbeat.unwatch(data.session);
+      deps.closed(data.session, code);
     },
   };
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { partitionFor, topicNames, topicSpec } from '@switchboard/kafka';
+import { keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
 import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
 import type { Logger } from '@switchboard/telemetry';
 
@@ -29,9 +30,13 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 
 /**
  * Reads this gateway's partition of the deliveries topic, committed records only. The group is the
- * gateway's own, so it is assigned every partition; all but the gateway's are paused (kafkajs has
- * no manual assignment). Offsets are never committed: a restarted gateway has no sessions and
- * starts from the end. Within one run, a rejoin after a crash resumes where it stopped.
+ * gateway process's own, so it is assigned every partition; all but the gateway's are paused
+ * (kafkajs has no manual assignment). Offsets are never committed: a restarted gateway has no
+ * sessions and starts from the end. Within one run, a rejoin after a crash resumes where it stopped.
+ *
+ * The group name carries a random suffix per process: a gateway restarted after a crash (same
+ * GATEWAY_ID) would otherwise wait for the dead member's session to time out before it is assigned
+ * anything and may accept clients. An empty group without offsets is deleted by the broker.
  */
 export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): DeliveriesConsumer {
   const { kafka, gatewayId, logger } = options;
@@ -39,7 +44,9 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
   const partitionCount = topicSpec('deliveries').partitions;
   const own = partitionFor(gatewayId, partitionCount);
   const others = Array.from({ length: partitionCount }, (_, p) => p).filter((p) => p !== own);
+  const consumerGroup = `${options.namespace}.gateway.${gatewayId}.${randomUUID().slice(0, 8)}`;
   let consumer: Consumer | undefined;
+  let keeper: ConsumerKeeper | undefined;
   let started = false;
   let crashed: string | undefined;
   /** Next offset to handle on the gateway's partition, once known. */
@@ -88,7 +95,7 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
   return {
     async start() {
       const c = kafka.consumer({
-        groupId: `${options.namespace}.gateway.${gatewayId}`,
+        groupId: consumerGroup,
         maxWaitTimeInMs: options.fetchWaitMs,
         minBytes: 1,
         sessionTimeout: 10_000,
@@ -101,6 +108,7 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
       let markJoined!: () => void;
       const joined = new Promise<void>((resolve) => (markJoined = resolve));
       c.on(c.events.GROUP_JOIN, () => {
+        crashed = undefined;
         markJoined();
         pauseOthers(c);
         if (nextOffset !== undefined) c.seek({ topic, partition: own, offset: String(nextOffset) });
@@ -109,18 +117,21 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
         logger.error('deliveries consumer crashed', { err: event.payload.error, restart: event.payload.restart });
         if (!event.payload.restart) crashed = event.payload.error.message;
       });
+      const run = () =>
+        c.run({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            if (batch.partition !== own) return;
+            for (const message of batch.messages) {
+              nextOffset = Number(message.offset) + 1;
+              handle(message.value, message.headers, message.offset);
+            }
+          },
+        });
+      keeper = keepConsumerRunning(c, run, { log: (message, extra) => logger.warn(message, extra) });
       await c.connect();
       await c.subscribe({ topic, fromBeginning: false });
-      await c.run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (batch.partition !== own) return;
-          for (const message of batch.messages) {
-            nextOffset = Number(message.offset) + 1;
-            handle(message.value, message.headers, message.offset);
-          }
-        },
-      });
+      await run();
       await joined;
       pauseOthers(c);
       // "Latest" is resolved lazily by the first fetch; fix it now so that nothing produced for a
@@ -134,12 +145,13 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
 
     async stop() {
       started = false;
+      keeper?.stop();
       await consumer?.disconnect();
       consumer = undefined;
     },
 
     readiness() {
-      if (crashed) return { ready: false, reason: `deliveries consumer crashed: ${crashed}` };
+      if (crashed) return { ready: false, reason: `kafka: the deliveries consumer crashed: ${crashed}` };
       return started ? { ready: true } : { ready: false, reason: 'the deliveries consumer has not joined its group' };
     },
   };

@@ -11,13 +11,13 @@ function event(seq: number | null, body = `m${seq}`): ClientEvent {
 }
 
 /** A persister holding events 1..lastSeq; `fail` makes every fetch throw. */
-function harness(options: { lastSeq?: number; synced?: boolean; fail?: boolean; pageSize?: number } = {}) {
+function harness(options: { lastSeq?: number; start?: number; fail?: boolean; pageSize?: number } = {}) {
   const pushed: (number | null)[] = [];
   const fetches: { after: number; waitForSeq?: number }[] = [];
   const gaps: { from: number; to: number }[] = [];
   const errors: unknown[] = [];
   let lastSeq = options.lastSeq ?? 0;
-  let synced = options.synced ?? false;
+  let start = options.start;
   let active = true;
   const pageSize = options.pageSize ?? 1000;
   const deps: FeedDeps = {
@@ -30,7 +30,8 @@ function harness(options: { lastSeq?: number; synced?: boolean; fail?: boolean; 
       return { events, hasMore: after + events.length < lastSeq };
     },
     push: (e) => void pushed.push(e.seq),
-    synced: () => synced,
+    ready: () => Promise.resolve(),
+    startPosition: () => start,
     active: () => active,
     onGapUnfilled: (gap) => void gaps.push({ from: gap.from, to: gap.to }),
     onError: (err) => void errors.push(err),
@@ -42,7 +43,7 @@ function harness(options: { lastSeq?: number; synced?: boolean; fail?: boolean; 
     gaps,
     errors,
     setLastSeq: (n: number) => void (lastSeq = n),
-    markSynced: () => void (synced = true),
+    startSync: (cursor: number) => void (start = cursor),
     close: () => void (active = false),
   };
 }
@@ -105,8 +106,8 @@ test('a persister that lacks part of the gap fills what it has', async () => {
   assert.deepEqual(h.gaps, [{ from: 2, to: 7 }]);
 });
 
-test('after a sync an unknown conversation starts at 0, so its whole timeline is filled', async () => {
-  const h = harness({ lastSeq: 3, synced: true });
+test('after a sync that named no cursor for it, a conversation starts at 0, so its whole timeline is filled', async () => {
+  const h = harness({ lastSeq: 3, start: 0 });
   await h.feed.live(event(4));
   assert.deepEqual(h.pushed, [1, 2, 3, 4]);
 });
@@ -198,4 +199,38 @@ test('nothing is pushed once the session closed', async () => {
   h.close();
   await h.feed.live(event(2));
   assert.deepEqual(h.pushed, [1]);
+});
+
+test('a live event racing the sync is ordered against the sync cursor: the gap is filled first and the sync repeats nothing', async () => {
+  const h = harness({ lastSeq: 250, start: 100 });
+  await h.feed.live(event(250));
+  assert.deepEqual(h.pushed, Array.from({ length: 150 }, (_, i) => 101 + i), 'filled from the cursor, not from 1, then the live event');
+  h.setLastSeq(260);
+  const first = { events: Array.from({ length: 160 }, (_, i) => event(101 + i)), hasMore: false };
+  assert.equal(await h.feed.resync(100, first), true);
+  assert.deepEqual(h.pushed, Array.from({ length: 160 }, (_, i) => 101 + i), 'the sync only adds what was not pushed');
+});
+
+test('live events wait for the gate, so a sync that opens it is known before the first push', async () => {
+  const pushed: number[] = [];
+  let openGate!: () => void;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  let start: number | undefined;
+  const feed = createConversationFeed({
+    conversationId: CONVERSATION,
+    fetchPage: async (after) => ({ events: Array.from({ length: 7 - after }, (_, i) => event(after + 1 + i)), hasMore: false }),
+    push: (e) => void pushed.push(e.seq as number),
+    ready: () => gate,
+    startPosition: () => start,
+    active: () => true,
+    onGapUnfilled: () => undefined,
+    onError: () => undefined,
+  });
+  const live = feed.live(event(8));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(pushed, [], 'nothing is pushed before the gate opens');
+  start = 5;
+  openGate();
+  await live;
+  assert.deepEqual(pushed, [6, 7, 8]);
 });

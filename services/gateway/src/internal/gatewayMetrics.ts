@@ -9,6 +9,10 @@ export interface GatewayMetrics {
   errors: Counter;
   closes: Counter;
   rejectedUpgrades: Counter;
+  /** Clients cut off because their send buffer passed the bound (close 4009). */
+  slowConsumers: Counter;
+  /** Frames let through because the cluster-wide per-user rate limit could not be checked in Redis. */
+  userRateFailOpen: Counter;
 }
 
 export function createGatewayMetrics(registry: MetricsRegistry, openSessions: () => number): GatewayMetrics {
@@ -20,5 +24,7 @@ export function createGatewayMetrics(registry: MetricsRegistry, openSessions: ()
     errors: registry.counter('gateway_errors_total', 'Error replies sent to clients, by code'),
     closes: registry.counter('gateway_closes_total', 'Sockets closed, by close code'),
     rejectedUpgrades: registry.counter('gateway_rejected_upgrades_total', 'Refused WebSocket upgrades, by reason'),
+    slowConsumers: registry.counter('gateway_slow_consumers_total', 'Clients cut off because they did not read fast enough (close 4009)'),
+    userRateFailOpen: registry.counter('gateway_user_rate_fail_open_total', 'Frames let through because Redis could not check the per-user rate limit'),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { newGroupId, type Request } from '@switchboard/protocol';
+import { newGroupId, type Request, type UserPresence } from '@switchboard/protocol';
 import type { Command } from '@switchboard/schemas';
 import type { Logger } from '@switchboard/telemetry';
 import { HistoryError, type HistoryClient } from '../storage/historyClient';
@@ -11,10 +11,18 @@ export interface RequestHandlerDeps {
   gatewayId: string;
   publish: (command: Command) => Promise<void>;
   history: HistoryClient;
+  /** How many live sessions each user has (users without any may be absent); rejects when presence cannot be read. */
+  sessionCounts: (userIds: readonly string[]) => Promise<Map<string, number>>;
   requestTimeoutMs: number;
   logger: Logger;
   now?: () => number;
 }
+
+/**
+ * History and sync pages may be megabytes each, held in memory until written out; more than this
+ * many queries (presence included) at once per connection are refused with rate_limited.
+ */
+export const MAX_PENDING_QUERIES = 4;
 
 /** Answers one parsed request: commands go to Kafka and are answered by the router, the rest here. */
 export function createRequestHandler(deps: RequestHandlerDeps): (session: Session, request: Request) => void {
@@ -22,6 +30,17 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
 
   function alreadyPending(session: Session, requestId: string): void {
     session.refuse(requestId, 'invalid_request', `request id ${JSON.stringify(requestId)} is already pending; use a new id per request`);
+  }
+
+  /** Starts a history, sync or presence request, unless one with this id or too many others are pending. */
+  function beginQuery(session: Session, requestId: string): boolean {
+    if (session.pendingCount('query') >= MAX_PENDING_QUERIES) {
+      session.refuse(requestId, 'rate_limited', `at most ${MAX_PENDING_QUERIES} history, sync or presence requests may be pending on one connection`);
+      return false;
+    }
+    if (session.begin(requestId, 'query', null)) return true;
+    alreadyPending(session, requestId);
+    return false;
   }
 
   function historyFailure(session: Session, requestId: string, err: unknown): void {
@@ -33,6 +52,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
   }
 
   return (session, request) => {
+    if (request.type !== 'sync') session.requestReceived();
     if (isCommandRequest(request)) {
       if (!session.begin(request.id, 'command', deps.requestTimeoutMs)) return alreadyPending(session, request.id);
       const command = requestToCommand(request, {
@@ -54,7 +74,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
         session.send({ type: 'ok', id: request.id, result: { time: now() } });
         return;
       case 'history':
-        if (!session.begin(request.id, 'query', null)) return alreadyPending(session, request.id);
+        if (!beginQuery(session, request.id)) return;
         deps.history
           .history({ conversationId: request.conversationId, userId: session.userId, limit: request.limit, ...(request.before !== undefined ? { before: request.before } : {}) })
           .then(
@@ -63,9 +83,30 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
           );
         return;
       case 'sync':
-        if (!session.begin(request.id, 'query', null)) return alreadyPending(session, request.id);
+        if (!beginQuery(session, request.id)) return;
         syncSession(session, request, deps.history).catch((err: unknown) => historyFailure(session, request.id, err));
+        return;
+      case 'presence':
+        if (!beginQuery(session, request.id)) return;
+        deps.sessionCounts(request.userIds).then(
+          (counts) => session.answer(request.id, { users: presenceOf(request.userIds, counts) }),
+          (err: unknown) => {
+            deps.logger.warn('presence request failed', { sessionId: session.id, err });
+            session.fail(request.id, 'unavailable', 'presence cannot be read now; retry shortly');
+          },
+        );
         return;
     }
   };
+}
+
+/** Only counts leave the gateway: session and gateway ids stay inside the platform. */
+function presenceOf(userIds: readonly string[], counts: ReadonlyMap<string, number>): Record<string, UserPresence> {
+  // fromEntries defines own properties, so a user named "__proto__" is an entry like any other.
+  return Object.fromEntries(
+    userIds.map((userId) => {
+      const sessions = counts.get(userId) ?? 0;
+      return [userId, { online: sessions > 0, sessions }];
+    }),
+  );
 }

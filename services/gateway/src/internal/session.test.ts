@@ -9,25 +9,28 @@ import type { ConversationFeed } from './conversationFeed';
 function fakeSocket(options: { bufferedPerSend?: number; status?: number } = {}) {
   const sent: Record<string, unknown>[] = [];
   const ends: { code: number; reason: string }[] = [];
-  let buffered = 0;
+  const state = { buffered: 0, pings: 0, terminated: false };
   const socket: SessionSocket = {
     send(text) {
       sent.push(JSON.parse(text) as Record<string, unknown>);
-      buffered += options.bufferedPerSend ?? 0;
+      state.buffered += options.bufferedPerSend ?? 0;
       return options.status ?? 1;
     },
-    getBufferedAmount: () => buffered,
+    getBufferedAmount: () => state.buffered,
     end: (code, reason) => void ends.push({ code, reason }),
+    ping: () => void (state.pings += 1),
+    terminate: () => void (state.terminated = true),
   };
-  return { socket, sent, ends };
+  return { socket, sent, ends, state };
 }
 
-function session(socket: SessionSocket, maxBufferedBytes = 1_000) {
+function session(socket: SessionSocket, maxBufferedBytes = 1_000, closeGraceMs = 60_000) {
   return createSession({
     id: 's1',
     userId: 'alice',
     socket,
     maxBufferedBytes,
+    closeGraceMs,
     bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
     metrics: createGatewayMetrics(createMetrics(), () => 1),
     logger: createLogger('test', 'error', {}, () => undefined),
@@ -35,22 +38,54 @@ function session(socket: SessionSocket, maxBufferedBytes = 1_000) {
   });
 }
 
-test('a client whose send buffer passes the limit is closed with 4009 slow_consumer', () => {
+test('a client whose send buffer passes the limit is closed with 4009 slow_consumer once the buffer drained', () => {
   const s = fakeSocket({ bufferedPerSend: 600 });
   const sess = session(s.socket);
   assert.equal(sess.send({ type: 'ok', id: '1', result: {} }), true);
   assert.equal(sess.send({ type: 'ok', id: '2', result: {} }), false);
-  assert.deepEqual(s.ends, [{ code: 4009, reason: 'slow_consumer' }]);
   assert.equal(sess.isOpen(), false);
-  assert.equal(sess.send({ type: 'ok', id: '3', result: {} }), false, 'nothing is sent after the close');
+  assert.equal(sess.send({ type: 'ok', id: '3', result: {} }), false, 'nothing is queued after the close');
   assert.equal(s.sent.length, 2);
+  assert.deepEqual(s.ends, [], 'the close frame waits: ending now would discard the buffer and the frame with it');
+  s.state.buffered = 100;
+  sess.drained();
+  assert.deepEqual(s.ends, [], 'still buffered');
+  s.state.buffered = 0;
+  sess.drained();
+  assert.deepEqual(s.ends, [{ code: 4009, reason: 'slow_consumer' }]);
+  sess.drained();
+  assert.equal(s.ends.length, 1, 'closed once');
+  assert.equal(s.state.terminated, false);
 });
 
 test('a dropped message closes the socket too', () => {
   const s = fakeSocket({ status: 2 });
   const sess = session(s.socket);
   sess.send({ type: 'ok', id: '1', result: {} });
-  assert.deepEqual(s.ends, [{ code: 4009, reason: 'slow_consumer' }]);
+  assert.deepEqual(s.ends, [{ code: 4009, reason: 'slow_consumer' }], 'nothing buffered: the close frame goes at once');
+});
+
+test('a client that reads nothing within the close grace is dropped without a close frame', async () => {
+  const s = fakeSocket({ bufferedPerSend: 2_000 });
+  const sess = session(s.socket, 1_000, 20);
+  sess.send({ type: 'ok', id: '1', result: {} });
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  assert.equal(s.state.terminated, true);
+  assert.deepEqual(s.ends, []);
+  s.state.buffered = 0;
+  sess.drained();
+  assert.deepEqual(s.ends, [], 'a late drain does not close again');
+});
+
+test('activity and pings: seen() moves lastSeenAt, ping() reaches the socket', async () => {
+  const s = fakeSocket();
+  const sess = session(s.socket);
+  const first = sess.lastSeenAt();
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  sess.seen();
+  assert.ok(sess.lastSeenAt() > first);
+  sess.ping();
+  assert.equal(s.state.pings, 1);
 });
 
 test('a pending request is answered exactly once', () => {
@@ -94,4 +129,43 @@ test('after the socket closed nothing is sent and pending requests are dropped',
   sess.closed();
   assert.equal(sess.answer('r', {}), false);
   assert.equal(s.sent.length, 0);
+});
+
+function gated(resumeGraceMs: number) {
+  return createSession({
+    id: 's2',
+    userId: 'alice',
+    socket: fakeSocket({ bufferedPerSend: 0 }).socket,
+    maxBufferedBytes: 1_000,
+    resumeGraceMs,
+    bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
+    metrics: createGatewayMetrics(createMetrics(), () => 1),
+    logger: createLogger('test', 'error', {}, () => undefined),
+    createFeed: () => ({}) as ConversationFeed,
+  });
+}
+
+async function isOpen(gate: Promise<void>): Promise<boolean> {
+  return Promise.race([gate.then(() => true), new Promise<boolean>((r) => setImmediate(() => r(false)))]);
+}
+
+test('the live gate opens on the first request, and a sync first also sets where the client stands', async () => {
+  const plain = gated(60_000);
+  assert.equal(await isOpen(plain.liveGate()), false);
+  plain.requestReceived();
+  assert.equal(await isOpen(plain.liveGate()), true);
+  assert.equal(plain.resumePosition('c'), undefined, 'no sync: no position');
+
+  const resuming = gated(60_000);
+  resuming.startSync({ c: 7 });
+  assert.equal(await isOpen(resuming.liveGate()), true);
+  assert.deepEqual([resuming.resumePosition('c'), resuming.resumePosition('other')], [7, 0]);
+});
+
+test('the live gate opens by itself after the resume grace, and at once with a grace of 0', async () => {
+  assert.equal(await isOpen(gated(0).liveGate()), true);
+  const waiting = gated(20);
+  assert.equal(await isOpen(waiting.liveGate()), false);
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(await isOpen(waiting.liveGate()), true);
 });

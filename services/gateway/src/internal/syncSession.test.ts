@@ -24,8 +24,9 @@ function setup(history: Partial<HistoryClient>) {
   const session = createSession({
     id: 's',
     userId: 'alice',
-    socket: { send: (t) => (frames.push(JSON.parse(t) as Record<string, unknown>), 1), getBufferedAmount: () => 0, end: () => undefined },
+    socket: { send: (t) => (frames.push(JSON.parse(t) as Record<string, unknown>), 1), getBufferedAmount: () => 0, end: () => undefined, ping: () => undefined, terminate: () => undefined },
     maxBufferedBytes: 1_000_000,
+    resumeGraceMs: 0,
     bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
     metrics: createGatewayMetrics(createMetrics(), () => 1),
     logger: createLogger('test', 'error', {}, () => undefined),
@@ -34,7 +35,8 @@ function setup(history: Partial<HistoryClient>) {
         conversationId,
         fetchPage: (after): Promise<EventPage> => full.eventsAfter({ conversationId, userId: s.userId, after, limit: 1000 }),
         push: (e) => void s.send({ type: 'event', event: e }),
-        synced: () => s.synced(),
+        ready: () => s.liveGate(),
+        startPosition: () => s.resumePosition(conversationId),
         active: () => s.isOpen(),
         onGapUnfilled: () => undefined,
         onError: () => undefined,
@@ -71,10 +73,11 @@ test('sync pushes what the client missed after its cursors, pages on, then answe
     { conversationId: A, kind: 'group', name: null, lastSeq: 3, readCursors: {} },
     { conversationId: B, kind: 'group', name: null, lastSeq: 1, readCursors: {} },
   ]);
-  assert.equal(h.session.synced(), true);
+  assert.equal(h.session.resumePosition(A), 1);
+  assert.equal(h.session.resumePosition(B), 0);
 });
 
-test('a persister refusal fails the sync with its code and leaves the session unsynced', async () => {
+test('a persister refusal fails the sync with its code; live events are still ordered against its cursors', async () => {
   const h = setup({
     sync: async () => {
       throw new HistoryError('unavailable', 'down');
@@ -83,5 +86,5 @@ test('a persister refusal fails the sync with its code and leaves the session un
   h.session.begin('sync-2', 'query', null);
   await syncSession(h.session, { type: 'sync', id: 'sync-2', cursors: {} }, h.history);
   assert.deepEqual(h.frames, [{ type: 'error', id: 'sync-2', code: 'unavailable', message: 'down', retriable: true }]);
-  assert.equal(h.session.synced(), false);
+  assert.equal(h.session.resumePosition(A), 0);
 });

@@ -12,6 +12,9 @@ export const SYNC_PAGE_LIMIT = 500;
  * repeated), and only then answers with the conversation list. The request must be pending.
  */
 export async function syncSession(session: Session, request: SyncRequest, history: HistoryClient): Promise<void> {
+  // From here on live events are ordered against these cursors, so one racing the persister's
+  // answer is neither pushed early nor repeated by the sync.
+  session.startSync(request.cursors);
   let conversations;
   try {
     conversations = await history.sync({ userId: session.userId, cursors: request.cursors, limit: SYNC_PAGE_LIMIT });
@@ -20,7 +23,6 @@ export async function syncSession(session: Session, request: SyncRequest, histor
     session.fail(request.id, code, err instanceof Error ? err.message : undefined);
     return;
   }
-  session.markSynced();
   const complete = await Promise.all(
     conversations.map((c) =>
       session.feed(c.conversationId).resync(request.cursors[c.conversationId] ?? 0, { events: c.events, hasMore: c.hasMore }),

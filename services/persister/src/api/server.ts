@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import type { CatchUpOutcome } from '../internal/logCatchUp';
 import type { ProgressSignal } from '../internal/progressSignal';
 import type { HistoryReader } from '../storage/interface';
 import type { PersisterMetrics } from '../telemetry';
@@ -20,6 +21,8 @@ export interface ApiServerDeps {
   logger: Logger;
   /** Pause between reads while waiting for a seq; see waitForSeq. */
   pollMs?: number;
+  /** Waits, bounded, for the projection to reach the end of the log before a sync is answered. */
+  catchUp?: () => Promise<CatchUpOutcome>;
 }
 
 export interface ApiServer {

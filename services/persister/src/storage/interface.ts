@@ -24,6 +24,8 @@ export interface ProjectionWriter {
   projectBatch(events: readonly Event[], offsets: readonly PartitionOffset[]): Promise<ProjectionResult>;
   /** The next offset to read in a partition, or undefined when nothing was projected from it. */
   nextOffset(topic: string, partition: number): Promise<number | undefined>;
+  /** The next offset to read in every partition projected from so far. */
+  nextOffsets(topic: string): Promise<Map<number, number>>;
 }
 
 /** The HTTP API's side: read-only queries over the projection. */

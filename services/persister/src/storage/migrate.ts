@@ -43,8 +43,13 @@ export async function migrate(database: pg.Pool | string, options: MigrateOption
   const migrations = readMigrationDirectory(options.directory ?? DEFAULT_MIGRATIONS_DIRECTORY);
   const ownPool = typeof database === 'string' ? new pg.Pool({ connectionString: database, max: 1 }) : undefined;
   const pool = ownPool ?? (database as pg.Pool);
+  ownPool?.on('error', () => undefined);
   try {
     const client = await pool.connect();
+    // Without a listener, a connection lost between two statements would end the process instead of failing the migration.
+    let broken: Error | undefined;
+    const onError = (err: Error) => void (broken = err);
+    client.on('error', onError);
     try {
       await client.query(`SELECT pg_advisory_lock(${ADVISORY_LOCK_KEY}::bigint)`);
       try {
@@ -53,7 +58,8 @@ export async function migrate(database: pg.Pool | string, options: MigrateOption
         await client.query(`SELECT pg_advisory_unlock(${ADVISORY_LOCK_KEY}::bigint)`);
       }
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   } finally {
     await ownPool?.end();

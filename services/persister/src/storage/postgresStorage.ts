@@ -8,7 +8,7 @@ import { selectConversation, upsertConversations } from './tables/conversations'
 import { eraseDeletedText, insertTimeline, selectTimelineAfter, selectTimelineBefore, selectTimelineWindows } from './tables/events';
 import { applyMembershipChanges, selectConversationsAhead, selectMembership } from './tables/members';
 import { applyDeletions, applyEdits, insertMessages } from './tables/messages';
-import { advanceOffsets, selectNextOffset } from './tables/offsets';
+import { advanceOffsets, selectNextOffset, selectNextOffsets } from './tables/offsets';
 import { advanceCursors, selectReadPositions } from './tables/readCursors';
 
 /** The persister's storage over a Postgres pool: the projection's writes and the API's reads. */
@@ -18,6 +18,7 @@ export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
       return inTransaction(pool, (client) => projectInto(client, events, offsets));
     },
     nextOffset: (topic, partition) => selectNextOffset(pool, topic, partition),
+    nextOffsets: (topic) => selectNextOffsets(pool, topic),
     conversation: (conversationId) => selectConversation(pool, conversationId),
     membership: (conversationId, userId) => selectMembership(pool, conversationId, userId),
     eventsAfter: (conversationId, afterSeq, limit) => selectTimelineAfter(pool, conversationId, afterSeq, limit),
@@ -68,6 +69,11 @@ async function projectInto(client: pg.PoolClient, events: readonly Event[], offs
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // The pool listens for errors only on idle connections. A checked-out one that breaks between
+  // two queries (the server restarts) emits 'error', which without a listener ends the process;
+  // the query in flight, or the next one, fails on its own and the batch is retried.
+  const onError = (err: Error) => void (broken = err);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -80,6 +86,7 @@ async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => 
     });
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
   }
 }

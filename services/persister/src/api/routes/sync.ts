@@ -19,11 +19,14 @@ export interface SyncedConversation {
 /**
  * POST /v1/sync {userId, cursors, limit}: for every conversation the user currently belongs to
  * whose last seq is past the cursor sent for it (0 when none was sent), the events the user is
- * missing. Conversations already up to date are left out.
+ * missing, as of the end of the log when the request arrived (see logCatchUp). Conversations
+ * already up to date are left out.
  */
-export function createSyncRoute(deps: { reader: HistoryReader }) {
+export function createSyncRoute(deps: { reader: HistoryReader; catchUp?: () => Promise<unknown> }) {
   return async (body: unknown): Promise<JsonAnswer> => {
     const request = parseSyncRequest(body);
+    // Events committed before the client asked must be in the answer, not only those projected.
+    await deps.catchUp?.();
     const ahead = await deps.reader.conversationsAhead(request.userId, request.cursors);
     const windows = ahead.map((c) => ({ conversationId: c.conversationId, afterSeq: Math.max(request.cursors.get(c.conversationId) ?? 0, c.joinedSeq - 1) }));
     const ids = ahead.map((c) => c.conversationId);

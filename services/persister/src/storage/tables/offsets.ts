@@ -21,6 +21,11 @@ export async function advanceOffsets(db: Queryable, offsets: readonly PartitionO
   );
 }
 
+export async function selectNextOffsets(db: Queryable, topic: string): Promise<Map<number, number>> {
+  const result = await db.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM persister_offsets WHERE topic = $1', [topic]);
+  return new Map(result.rows.map((r) => [r.partition, Number(r.next_offset)]));
+}
+
 export async function selectNextOffset(db: Queryable, topic: string, partition: number): Promise<number | undefined> {
   const result = await db.query<{ next_offset: string }>('SELECT next_offset FROM persister_offsets WHERE topic = $1 AND partition = $2', [
     topic,
