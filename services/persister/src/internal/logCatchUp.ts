@@ -1,3 +1,5 @@
+import { afterArrival } from './afterArrival';
+
 /**
  * Before a sync is answered, the projection must hold every event committed before the request
  * arrived: a client resuming on a new connection gets nothing live for events routed before it
@@ -20,6 +22,9 @@ export type CatchUpOutcome = 'caught_up' | 'timed_out' | 'log_unavailable';
 
 export function createLogCatchUp(deps: LogCatchUpDeps): () => Promise<CatchUpOutcome> {
   const now = deps.now ?? Date.now;
+  // Concurrent syncs (a reconnect storm) share reads rather than each asking the broker and the database.
+  const endOffsets = afterArrival(() => deps.endOffsets());
+  const storedOffsets = afterArrival(() => deps.storedOffsets());
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const pollMs = deps.pollMs ?? 10;
 
@@ -27,7 +32,7 @@ export function createLogCatchUp(deps: LogCatchUpDeps): () => Promise<CatchUpOut
     const deadline = now() + deps.timeoutMs;
     let ends: ReadonlyMap<number, number>;
     try {
-      ends = await withDeadline(deps.endOffsets(), deps.timeoutMs);
+      ends = await withDeadline(endOffsets(), deps.timeoutMs);
     } catch {
       // Nothing new can be committed while the log is unreachable; answer from what is stored.
       return 'log_unavailable';
@@ -35,7 +40,7 @@ export function createLogCatchUp(deps: LogCatchUpDeps): () => Promise<CatchUpOut
     const behind = [...ends].filter(([, end]) => end > 0);
     if (behind.length === 0) return 'caught_up';
     for (;;) {
-      const stored = await deps.storedOffsets();
+      const stored = await storedOffsets();
       if (behind.every(([partition, end]) => (stored.get(partition) ?? 0) >= end)) return 'caught_up';
       if (now() + pollMs > deadline) return 'timed_out';
       await sleep(pollMs);
