@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Redis } from 'ioredis';
-import { createKafka, ensureTopics, topicNames } from '@switchboard/kafka';
+import { createKafka, deleteNamespaceTopics, ensureTopics } from '@switchboard/kafka';
 import { migrate } from '@switchboard/persister';
 import { freePort, spawnNode, waitHttpOk, type ManagedProcess } from './processes';
 
@@ -52,9 +52,7 @@ export async function createNamespace(env: BenchEnvironment, namespace: string):
       const a = createKafka({ brokers: env.brokers.split(','), clientId: 'bench-cleanup' }).admin();
       await a.connect();
       try {
-        const existing = new Set(await a.listTopics());
-        const mine = [...Object.values(topicNames(namespace)), `${namespace}.perf`].filter((t) => existing.has(t));
-        if (mine.length > 0) await a.deleteTopics({ topics: mine, timeout: 30_000 });
+        await deleteNamespaceTopics(a, namespace, [`${namespace}.perf`]);
       } finally {
         await a.disconnect();
       }

@@ -12,6 +12,7 @@ export { keepConsumerRunning } from './keepConsumerRunning';
 export type { ConsumerKeeper, KeepRunningOptions } from './keepConsumerRunning';
 export type { KafkaProbe, KafkaProbeOptions } from './kafkaProbe';
 export { ensureTopics, topicConfigEntries } from './ensureTopics';
+export { deleteNamespaceTopics } from './deleteNamespaceTopics';
 export type { EnsureTopicsResult } from './ensureTopics';
 export { createPartitionReader } from './partitionReader';
 export type { PartitionRange, PartitionReader } from './partitionReader';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createKafka, ensureTopics } from '@switchboard/kafka';
+import { createKafka, deleteNamespaceTopics, ensureTopics } from '@switchboard/kafka';
 import { migrate } from '@switchboard/persister';
 import { freePort } from './ports';
 import { randomName } from './random';
@@ -158,8 +158,23 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await cleanup.end();
+      await dropTopics(brokers, namespace);
     },
   };
+}
+
+/** Removes the namespace's topics from the broker; a broker that is gone (an outage test's) is left alone. */
+async function dropTopics(brokers: string, namespace: string): Promise<void> {
+  const admin = createKafka({ brokers: brokers.split(','), clientId: 'test-platform-cleanup', retries: 2 }).admin();
+  let timer: NodeJS.Timeout | undefined;
+  const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 15_000)));
+  const work = (async () => {
+    await admin.connect();
+    await deleteNamespaceTopics(admin, namespace);
+  })().catch(() => undefined);
+  await Promise.race([work, giveUp]);
+  clearTimeout(timer);
+  await admin.disconnect().catch(() => undefined);
 }
 
 async function waitReady(proc: ServiceProcess, timeoutMs = 60_000): Promise<void> {
