@@ -111,7 +111,7 @@ export const gatewaySpec = {
     min: 0,
     max: 30_000,
   }),
-  GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records', default: 5, min: 0, max: 5_000 }),
+  GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   GATEWAY_STATIC_DIR: optionalStr({ description: 'Folder served at / (index.html) for the demo page; unset serves nothing' }),
   GATEWAY_DEV_TOKENS: bool({
     description:

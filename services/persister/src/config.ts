@@ -8,7 +8,7 @@ export const persisterSpec = {
   PERSISTER_INSTANCE_ID: str({ description: 'Name of this persister instance in logs and Kafka client ids', default: `persister-${process.pid}` }),
   // kafkajs answers a fetch only after the full wait even when records arrived sooner, so this is
   // added to the delay of every projected event; a few ms keep gap fills fast.
-  PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events', default: 5, min: 0, max: 5_000 }),
+  PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   PERSISTER_SESSION_TIMEOUT_MS: int({
     description: 'Consumer group session timeout: how long the partitions of a persister that died stay unprojected; the broker allows 6000 and up by default',
     default: 10_000,

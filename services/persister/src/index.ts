@@ -77,9 +77,8 @@ export function createPersister(options: PersisterOptions): Persister {
   const consumer = kafka.consumer({
     groupId: groupId(namespace, 'persister', 'events'),
     readUncommitted: false,
-    // kafkajs answers a fetch only after the full maxWaitTimeInMs, even when records arrive sooner;
-    // its 5000 ms default would add seconds between an event and its projection.
-    maxWaitTimeInMs: options.fetchWaitMs ?? 5,
+    // With minBytes 1 the broker answers as soon as an event arrives; the wait only bounds idle polling.
+    maxWaitTimeInMs: options.fetchWaitMs ?? 100,
     minBytes: 1,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     sessionTimeout: options.sessionTimeoutMs ?? 10_000,

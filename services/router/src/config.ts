@@ -12,7 +12,7 @@ export const routerSpec = {
     min: 100,
     max: 1_000_000,
   }),
-  ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands', default: 5, min: 0, max: 5_000 }),
+  ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   ROUTER_SESSION_TIMEOUT_MS: int({
     description: 'Consumer group session timeout: how long the partitions of a router that died stay unowned; the broker allows 6000 and up by default',
     default: 10_000,
