@@ -43,7 +43,24 @@ interface Args {
   command: string;
 }
 
-function parseArgs(argv: string[]): Args {
+const USAGE = `usage: npm run bench -- [scenario ...] [options]
+
+Runs the benchmark scenarios and writes BENCHMARKS.md and the charts in bench/results/.
+
+scenarios   ${SCENARIOS.join(', ')} (all when none is named)
+--quick              short phases and small counts, written to a scratch folder
+--duration <factor>  scales every phase (0 < factor <= 10)
+--systems <list>     systems for S1-S4, comma-separated: ${ALL_SYSTEMS.join(',')}
+--rate <msg/s>       the open-loop rate of S1
+--out <dir>          where BENCHMARKS.md and the charts go
+--render             only rewrite BENCHMARKS.md and the charts from results.json
+--help               this text
+`;
+
+/** A mistake in the command line: reported as one line and the usage, without a stack. */
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Args | 'help' {
   const scenarios: ScenarioId[] = [];
   let quick = false;
   let scale: number | undefined;
@@ -51,20 +68,27 @@ function parseArgs(argv: string[]): Args {
   let out: string | undefined;
   let rate: number | undefined;
   let renderOnly = false;
+  const valueOf = (option: string, i: number): string => {
+    const value = argv[i];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${option} needs a value`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
+    if (a === '--help' || a === '-h') return 'help';
     if (a === '--quick') quick = true;
-    else if (a === '--duration') scale = Number(argv[++i]);
-    else if (a === '--systems') systems = argv[++i]!.split(',') as SystemId[];
-    else if (a === '--out') out = argv[++i];
-    else if (a === '--rate') rate = Number(argv[++i]);
+    else if (a === '--duration') scale = Number(valueOf(a, ++i));
+    else if (a === '--systems') systems = valueOf(a, ++i).split(',') as SystemId[];
+    else if (a === '--out') out = valueOf(a, ++i);
+    else if (a === '--rate') rate = Number(valueOf(a, ++i));
     else if (a === '--render') renderOnly = true;
     else if ((SCENARIOS as readonly string[]).includes(a)) scenarios.push(a as ScenarioId);
     else if (a === 'all') scenarios.push(...SCENARIOS);
-    else throw new Error(`unknown argument ${a}; scenarios are ${SCENARIOS.join(', ')}; options --quick, --duration <factor>, --systems ${ALL_SYSTEMS.join(',')}, --out <dir>, --render`);
+    else throw new UsageError(`unknown argument ${a}`);
   }
-  if (scale !== undefined && !(scale > 0 && scale <= 10)) throw new Error('--duration takes a factor between 0 and 10');
-  for (const s of systems) if (!ALL_SYSTEMS.includes(s)) throw new Error(`unknown system ${s}`);
+  if (scale !== undefined && !(scale > 0 && scale <= 10)) throw new UsageError('--duration takes a factor between 0 and 10');
+  if (rate !== undefined && !(rate > 0)) throw new UsageError('--rate takes a positive number of messages per second');
+  for (const s of systems) if (!ALL_SYSTEMS.includes(s)) throw new UsageError(`unknown system ${s}`);
   return {
     scenarios: scenarios.length ? [...new Set(scenarios)] : [...SCENARIOS],
     quick,
@@ -129,7 +153,19 @@ function machineSection(meta: RunMeta): string {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  let parsed: Args | 'help';
+  try {
+    parsed = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (parsed === 'help') {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const args = parsed;
   const size = sizes(args);
   const started = Date.now();
   const hardStop = setTimeout(() => {
