@@ -13,6 +13,13 @@ export const routerSpec = {
     max: 1_000_000,
   }),
   ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
+  ROUTER_PARTITIONS_PER_TRANSACTION: int({
+    description:
+      'Command partitions owned, fenced and committed together (a block): one transaction per block and fetch round. All routers of a group must use the same value; with the default (every partition) one router routes and the others stand by',
+    default: 12,
+    min: 1,
+    max: 1_000,
+  }),
   ROUTER_SESSION_TIMEOUT_MS: int({
     description: 'Consumer group session timeout: how long the partitions of a router that died stay unowned; the broker allows 6000 and up by default',
     default: 10_000,

@@ -9,7 +9,9 @@ import type { Presence } from '@switchboard/presence';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { createCommandHandler } from './consumers/commands';
-import { claimPartition, releasePartition, type PartitionOwner } from './storage/partitionOwner';
+import { createBlockAssigner } from './consumers/blockAssigner';
+import { blockOf, partitionsOfBlock } from './internal/partitionBlocks';
+import { claimBlock, releaseBlock, type BlockOwner } from './storage/blockOwner';
 
 export interface RouterOptions {
   kafka: Kafka;
@@ -21,6 +23,8 @@ export interface RouterOptions {
   maxGroupSize: number;
   recentCapacity: number;
   fetchWaitMs: number;
+  /** Command partitions per block (see partitionBlocks.ts); every router of a group must use the same. */
+  partitionsPerTransaction: number;
   /** Consumer group session timeout; default 10 s. */
   sessionTimeoutMs?: number;
 }
@@ -46,30 +50,38 @@ export function createRouter(options: RouterOptions): Router {
     heartbeatInterval: 1_000,
     readUncommitted: false,
     allowAutoTopicCreation: false,
+    partitionAssigners: [createBlockAssigner(options.partitionsPerTransaction)],
   });
-  const owners = new Map<number, Promise<PartitionOwner>>();
+  const blockSize = options.partitionsPerTransaction;
+  const commandPartitions = topicSpec('commands').partitions;
+  const owners = new Map<number, Promise<BlockOwner>>();
   let joined = false;
   let crashed: string | undefined;
   /** Why the last batch failed, until one succeeds; the consumer retries it from the committed offset. */
   let batchProblem: string | undefined;
 
   const ownerRegistry = {
-    get(partition: number): Promise<PartitionOwner> {
-      let owner = owners.get(partition);
+    get(block: number): Promise<BlockOwner> {
+      let owner = owners.get(block);
       if (!owner) {
-        owner = claimPartition(
-          { kafka, codec: options.codec, admin, eventsReader, eventsTopic: topics.events, transactionalIdPrefix: `${namespace}.router.${topicSpec('commands').suffix}`, recentCapacity: options.recentCapacity, logger },
-          partition,
-        );
-        owners.set(partition, owner);
-        owner.catch(() => owners.delete(partition));
+        const claim = { kafka, codec: options.codec, admin, eventsReader, eventsTopic: topics.events, transactionalIdPrefix: `${namespace}.router.${topicSpec('commands').suffix}`, blockSize, recentCapacity: options.recentCapacity, logger };
+        const claiming = claimBlock(claim, block, partitionsOfBlock(block, blockSize, commandPartitions));
+        owner = claiming;
+        owners.set(block, claiming);
+        claiming.catch(() => {
+          if (owners.get(block) === claiming) owners.delete(block);
+        });
       }
       return owner;
     },
-    async drop(partition: number): Promise<void> {
-      const owner = owners.get(partition);
-      owners.delete(partition);
-      if (owner) await owner.then(releasePartition, () => undefined).catch(() => undefined);
+    /** Lets go of a block; with `expected`, only if that owner still holds it (another batch may have claimed it again). */
+    async drop(block: number, expected?: BlockOwner): Promise<void> {
+      const owner = owners.get(block);
+      if (!owner) return;
+      if (expected && (await owner.catch(() => undefined)) !== expected) return;
+      if (owners.get(block) !== owner) return;
+      owners.delete(block);
+      await owner.then(releaseBlock, () => undefined).catch(() => undefined);
     },
   };
 
@@ -79,6 +91,7 @@ export function createRouter(options: RouterOptions): Router {
     topics,
     groupId: consumerGroup,
     deliveriesPartitions: topicSpec('deliveries').partitions,
+    blockSize,
     presence: options.presence,
     owners: ownerRegistry,
     seek: (partition, offset) => consumer.seek({ topic: topics.commands, partition, offset: String(offset) }),
@@ -92,23 +105,24 @@ export function createRouter(options: RouterOptions): Router {
     joined = true;
     crashed = undefined;
     const assigned = new Set<number>(event.payload.memberAssignment[topics.commands] ?? []);
-    logger.info('partitions assigned', { partitions: [...assigned].sort((a, b) => a - b) });
-    for (const partition of [...owners.keys()]) {
-      if (!assigned.has(partition)) void ownerRegistry.drop(partition);
+    const blocks = new Set([...assigned].map((p) => blockOf(p, blockSize)));
+    logger.info('partitions assigned', { partitions: [...assigned].sort((a, b) => a - b), blocks: [...blocks].sort((a, b) => a - b) });
+    for (const block of [...owners.keys()]) {
+      if (!blocks.has(block)) void ownerRegistry.drop(block);
     }
   });
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error('command consumer crashed', { err: event.payload.error, restart: event.payload.restart });
     if (!event.payload.restart) crashed = event.payload.error.message;
     // Another router may own these partitions until this one rejoins; their state is read again then.
-    for (const partition of [...owners.keys()]) void ownerRegistry.drop(partition);
+    for (const block of [...owners.keys()]) void ownerRegistry.drop(block);
   });
 
   const runConsumer = () =>
     consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: topicSpec('commands').partitions,
+      partitionsConsumedConcurrently: commandPartitions,
       eachBatch: async (payload) => {
         try {
           await handleBatch(payload);
@@ -134,7 +148,7 @@ export function createRouter(options: RouterOptions): Router {
       // Lets the batch in hand finish: its transaction commits (or aborts) before the group is left.
       await consumer.stop();
       await consumer.disconnect();
-      await Promise.all([...owners.keys()].map((p) => ownerRegistry.drop(p)));
+      await Promise.all([...owners.keys()].map((block) => ownerRegistry.drop(block)));
       await eventsReader.stop();
       await admin.disconnect();
     },

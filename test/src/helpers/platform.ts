@@ -40,6 +40,10 @@ export interface Platform {
 
 export interface PlatformOptions {
   gateways?: number;
+  /** Routers in the group (default 1): `router`, then `router2`, `router3`, … */
+  routers?: number;
+  /** Settings of one router only, by its index from 0. */
+  routerEnv?: (index: number) => NodeJS.ProcessEnv;
   env?: NodeJS.ProcessEnv;
   /** Dependencies other than the shared stack's, e.g. private ones for outage tests. */
   brokers?: string;
@@ -87,8 +91,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const specs: { name: string; service: ServiceName; env: NodeJS.ProcessEnv; httpPort: number }[] = [
     { name: 'persister', service: 'persister', env: { PERSISTER_HTTP_PORT: String(persisterPort) }, httpPort: persisterPort },
   ];
-  const routerPort = await freePort();
-  specs.push({ name: 'router', service: 'router', env: { ROUTER_HTTP_PORT: String(routerPort) }, httpPort: routerPort });
+  for (let i = 0; i < (options.routers ?? 1); i++) {
+    const routerPort = await freePort();
+    const env = { ROUTER_HTTP_PORT: String(routerPort), ROUTER_INSTANCE_ID: `${namespace}-router${i + 1}`, ...options.routerEnv?.(i) };
+    specs.push({ name: i === 0 ? 'router' : `router${i + 1}`, service: 'router', env, httpPort: routerPort });
+  }
   const gatewayUrls: string[] = [];
   for (let i = 1; i <= (options.gateways ?? 2); i++) {
     const port = await freePort();

@@ -6,8 +6,10 @@ import type { Presence } from '@switchboard/presence';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { applyEvent } from '../internal/conversationState';
 import { decide } from '../internal/decide';
+import { blockOf } from '../internal/partitionBlocks';
 import { eventRecipients, planDeliveries, usersOf, type Outcome } from '../internal/plan';
-import type { PartitionOwner } from '../storage/partitionOwner';
+import { createTransactionBatcher, type TransactionBatcher } from '../internal/transactionBatcher';
+import type { BlockOwner } from '../storage/blockOwner';
 
 export interface CommandHandlerDeps {
   admin: Admin;
@@ -15,8 +17,9 @@ export interface CommandHandlerDeps {
   topics: TopicNames;
   groupId: string;
   deliveriesPartitions: number;
+  blockSize: number;
   presence: Presence;
-  owners: { get(partition: number): Promise<PartitionOwner>; drop(partition: number): Promise<void> };
+  owners: { get(block: number): Promise<BlockOwner>; drop(block: number, expected?: BlockOwner): Promise<void> };
   seek: (partition: number, offset: number) => void;
   maxGroupSize: number;
   recentCapacity: number;
@@ -25,30 +28,93 @@ export interface CommandHandlerDeps {
   now?: () => number;
 }
 
+/** What one fetched batch contributes to its block's transaction. */
+interface BatchPart {
+  partition: number;
+  outcomes: Outcome[];
+  /** The offset the consumer group resumes from once the transaction commits. */
+  nextOffset: string;
+}
+
 /**
- * The router's consume-sequence-produce step for one fetched batch: decide every command against
- * the partition's state, then write the events, the deliveries and the consumer offset in one
- * Kafka transaction. Either all of it becomes visible or none of it does; on any failure the
- * partition's in-memory state is discarded and rebuilt from the log before the batch is retried.
+ * The router's consume-sequence-produce step. Every command of a fetched batch is decided against
+ * the partition's state at once; the batches of a block that are ready together then go into one
+ * Kafka transaction with their events, their deliveries and their consumer offsets. Either all of
+ * it becomes visible or none of it does; on any failure the block's in-memory state is discarded
+ * and rebuilt from the log before the batches are retried from their committed offsets.
  */
 export function createCommandHandler(deps: CommandHandlerDeps) {
   const now = deps.now ?? Date.now;
   const processed = deps.metrics.counter('router_commands_total', 'Commands processed, by outcome');
   const batchLatency = deps.metrics.histogram('router_batch_ms', 'Time to decide and commit one batch');
+  const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to look up presence for and commit one transaction');
+  const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
+  const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
 
   async function committedOffset(topic: string, partition: number): Promise<number> {
     const [committed] = await deps.admin.fetchOffsets({ groupId: deps.groupId, topics: [topic] });
     return Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1);
   }
 
+  function batcherOf(owner: BlockOwner): TransactionBatcher<BatchPart> {
+    let batcher = batchers.get(owner);
+    if (!batcher) batchers.set(owner, (batcher = createTransactionBatcher((parts) => commit(owner, parts))));
+    return batcher;
+  }
+
+  async function commit(owner: BlockOwner, parts: readonly BatchPart[]): Promise<void> {
+    const started = now();
+    const outcomes = parts.flatMap((p) => p.outcomes);
+    const sessions = await deps.presence.sessionsOf(usersOf(outcomes));
+    const eventMessages: Message[] = [];
+    for (const part of parts) {
+      for (const o of part.outcomes) {
+        if (o.decision.outcome !== 'events') continue;
+        for (const event of o.decision.events) {
+          eventMessages.push({
+            key: event.conversationId,
+            value: encodeEvent(deps.codec, event),
+            partition: part.partition,
+            headers: { 'event-type': event.body.type, 'conversation-id': event.conversationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
+          });
+        }
+      }
+    }
+    const deliveryMessages: Message[] = planDeliveries(outcomes, sessions).map((d) => ({
+      key: d.gatewayId,
+      value: encodeDelivery(deps.codec, d),
+      partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
+      headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type },
+    }));
+
+    const tx = await owner.producer.transaction();
+    try {
+      const topicMessages = [];
+      if (eventMessages.length > 0) topicMessages.push({ topic: deps.topics.events, messages: eventMessages });
+      if (deliveryMessages.length > 0) topicMessages.push({ topic: deps.topics.deliveries, messages: deliveryMessages });
+      if (topicMessages.length > 0) await tx.sendBatch({ topicMessages, acks: -1 });
+      await tx.sendOffsets({
+        consumerGroupId: deps.groupId,
+        topics: [{ topic: deps.topics.commands, partitions: parts.map((p) => ({ partition: p.partition, offset: p.nextOffset })) }],
+      });
+      await tx.commit();
+    } catch (err) {
+      await tx.abort().catch(() => undefined);
+      throw err;
+    }
+    transactionLatency.observe(now() - started);
+    partitionsPerTransaction.observe(parts.length);
+  }
+
   return async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const started = now();
-    const owner = await deps.owners.get(batch.partition);
-    if (!owner.positionChecked) {
+    const block = blockOf(batch.partition, deps.blockSize);
+    const owner = await deps.owners.get(block);
+    if (!owner.positionChecked.has(batch.partition)) {
       // A previous owner may have committed after this consumer fetched its starting offset.
-      owner.positionChecked = true;
+      owner.positionChecked.add(batch.partition);
       const committed = await committedOffset(batch.topic, batch.partition);
       const first = Number(batch.firstOffset() ?? -1);
       if (committed >= 0 && first !== committed) {
@@ -77,52 +143,17 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
       processed.inc({ outcome: decision.outcome === 'reply' && decision.error ? decision.error.code : decision.outcome });
     }
 
+    const lastOffset = batch.lastOffset();
     try {
-      const sessions = await deps.presence.sessionsOf(usersOf(outcomes));
-      const deliveries = planDeliveries(outcomes, sessions);
-      const eventMessages: Message[] = [];
-      for (const o of outcomes) {
-        if (o.decision.outcome !== 'events') continue;
-        for (const event of o.decision.events) {
-          eventMessages.push({
-            key: event.conversationId,
-            value: encodeEvent(deps.codec, event),
-            partition: batch.partition,
-            headers: { 'event-type': event.body.type, 'conversation-id': event.conversationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
-          });
-        }
-      }
-      const deliveryMessages: Message[] = deliveries.map((d) => ({
-        key: d.gatewayId,
-        value: encodeDelivery(deps.codec, d),
-        partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
-        headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type },
-      }));
-
-      const tx = await owner.producer.transaction();
-      try {
-        const topicMessages = [];
-        if (eventMessages.length > 0) topicMessages.push({ topic: deps.topics.events, messages: eventMessages });
-        if (deliveryMessages.length > 0) topicMessages.push({ topic: deps.topics.deliveries, messages: deliveryMessages });
-        if (topicMessages.length > 0) await tx.sendBatch({ topicMessages, acks: -1 });
-        const lastOffset = batch.lastOffset();
-        await tx.sendOffsets({
-          consumerGroupId: deps.groupId,
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(Number(lastOffset) + 1) }] }],
-        });
-        await tx.commit();
-        payload.resolveOffset(lastOffset);
-      } catch (err) {
-        await tx.abort().catch(() => undefined);
-        throw err;
-      }
-      batchLatency.observe(now() - started);
-      await payload.heartbeat();
+      await batcherOf(owner).submit({ partition: batch.partition, outcomes, nextOffset: String(Number(lastOffset) + 1) });
     } catch (err) {
-      deps.logger.warn('batch failed; rebuilding partition state before retrying', { partition: batch.partition, err });
-      await deps.owners.drop(batch.partition);
+      deps.logger.warn('batch failed; rebuilding the state of its partitions before retrying', { partition: batch.partition, block, err });
+      await deps.owners.drop(block, owner);
       throw err;
     }
+    payload.resolveOffset(lastOffset);
+    batchLatency.observe(now() - started);
+    await payload.heartbeat();
   };
 
   function decodeOrSkip(value: Buffer | null, offset: string): Command | undefined {
