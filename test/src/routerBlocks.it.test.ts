@@ -4,12 +4,14 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { AssignerProtocol } from 'kafkajs';
 import { createKafka, groupId, topicNames, topicSpec } from '@switchboard/kafka';
+import { mintDevToken } from '@switchboard/auth';
 import { killChild } from './helpers/childProcesses';
+import { EdgeClient } from './helpers/edgeClient';
 import { checkEndState } from './helpers/endState';
-import { BROKERS, ROOT, startPlatform, type Platform } from './helpers/platform';
+import { BROKERS, JWT_SECRET, ROOT, startPlatform, type Platform } from './helpers/platform';
 import { freePort } from './helpers/ports';
 import { FAILOVER_ENV, startTraffic, type Traffic } from './helpers/traffic';
-import { waitUntil } from './helpers/waiting';
+import { sleep, waitUntil } from './helpers/waiting';
 
 // Routers own the commands partitions in blocks (ROUTER_PARTITIONS_PER_TRANSACTION), each block
 // fenced by one transactional id and committed in one transaction per fetch round. These tests run
@@ -119,4 +121,43 @@ test('two routers share whole blocks; a router with another block size is kept o
   await traffic.stopSending();
   const summary = await checkEndState({ traffic, brokers: BROKERS, namespace: platform.namespace, databaseUrl: platform.databaseUrl });
   t.diagnostic(`end state: ${JSON.stringify(summary)}`);
+});
+
+test('a backlog whose events and deliveries exceed one record batch is committed in several sends, not refused for ever', { timeout: 180_000 }, async (t) => {
+  await traffic?.close();
+  await platform?.stop();
+  traffic = undefined;
+  const backlog = await startPlatform({ gateways: 2, env: FAILOVER_ENV });
+  platform = backlog;
+  const [senderId, receiverId] = [`s-${backlog.namespace}`, `r-${backlog.namespace}`];
+  const sender = await EdgeClient.connect(backlog.gatewayUrls[0]!, { token: mintDevToken({ secret: JWT_SECRET, userId: senderId }) });
+  const receiver = await EdgeClient.connect(backlog.gatewayUrls[1]!, { token: mintDevToken({ secret: JWT_SECRET, userId: receiverId }) });
+  try {
+    assert.equal((await sender.request({ type: 'sync', cursors: {} })).type, 'ok');
+    assert.equal((await receiver.request({ type: 'sync', cursors: {} })).type, 'ok');
+    // All of one conversation, so one partition: some 4 MB of events and as much of deliveries.
+    const count = 1_200;
+    const body = 'x'.repeat(3_000);
+    const router = backlog.services.get('router')!;
+    router.child.kill('SIGSTOP');
+    try {
+      for (let i = 0; i < count; i++) {
+        sender.send({ type: 'send', id: `q${i}`, to: receiverId, clientMsgId: `m${i}`, body });
+        if (i % 200 === 199) await sleep(250);
+      }
+      await sleep(500);
+    } finally {
+      router.child.kill('SIGCONT');
+    }
+    await waitUntil(`the receiver has all ${count} messages`, 90_000, () => receiver.frames.filter((f) => f.type === 'event').length >= count, 250);
+    const seqs = receiver.frames.filter((f) => f.type === 'event').map((f) => (f.event as { seq: number }).seq);
+    assert.deepEqual(seqs, Array.from({ length: count }, (_, i) => i + 1), 'every message once, in order');
+    const metrics = await (await fetch(`http://127.0.0.1:${router.httpPort}/metrics`)).text();
+    const failed = router.output.join('').includes('batch failed');
+    assert.ok(!failed, 'no transaction failed on the way');
+    t.diagnostic(metrics.split('\n').filter((l) => l.startsWith('switchboard_router_transaction_partitions_') || l.startsWith('switchboard_router_transaction_ms_count')).join('; '));
+  } finally {
+    await sender.close();
+    await receiver.close();
+  }
 });

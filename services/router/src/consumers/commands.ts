@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, EachBatchPayload, Message } from 'kafkajs';
+import type { Admin, EachBatchPayload, Message, TopicMessages } from 'kafkajs';
 import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command } from '@switchboard/schemas';
 import { partitionFor, type TopicNames } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { applyEvent } from '../internal/conversationState';
 import { decide } from '../internal/decide';
+import { chunkMessages } from '../internal/chunkMessages';
 import { blockOf } from '../internal/partitionBlocks';
 import { eventRecipients, planDeliveries, usersOf, type Outcome } from '../internal/plan';
 import { createTransactionBatcher, type TransactionBatcher } from '../internal/transactionBatcher';
@@ -89,10 +90,10 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
 
     const tx = await owner.producer.transaction();
     try {
-      const topicMessages = [];
+      const topicMessages: TopicMessages[] = [];
       if (eventMessages.length > 0) topicMessages.push({ topic: deps.topics.events, messages: eventMessages });
       if (deliveryMessages.length > 0) topicMessages.push({ topic: deps.topics.deliveries, messages: deliveryMessages });
-      if (topicMessages.length > 0) await tx.sendBatch({ topicMessages, acks: -1 });
+      for (const send of chunkMessages(topicMessages)) await tx.sendBatch({ topicMessages: send, acks: -1 });
       await tx.sendOffsets({
         consumerGroupId: deps.groupId,
         topics: [{ topic: deps.topics.commands, partitions: parts.map((p) => ({ partition: p.partition, offset: p.nextOffset })) }],
