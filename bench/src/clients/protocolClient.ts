@@ -23,6 +23,10 @@ export class ProtocolClient implements LoadClient {
   onReply = noReply;
   private readonly awaited = new Map<string, { resolve: (frame: Record<string, unknown>) => void; reject: (err: Error) => void }>();
   private nextId = 0;
+  /** Close code and reason, once the connection closed. */
+  closedWith: string | undefined;
+  /** The last socket error, which is what ends a connection with 1006. */
+  lastError: string | undefined;
 
   private constructor(
     readonly userId: string,
@@ -54,8 +58,10 @@ export class ProtocolClient implements LoadClient {
         }
         client.handle(text);
       });
-      ws.on('close', () => {
-        for (const w of client.awaited.values()) w.reject(new Error(`${userId}: connection closed`));
+      ws.on('error', (err) => (client.lastError = err.message));
+      ws.on('close', (code: number, reason: Buffer) => {
+        client.closedWith = `${code} ${reason.toString() || '(no reason)'}${client.lastError ? `, after the error: ${client.lastError}` : ''}`;
+        for (const w of client.awaited.values()) w.reject(new Error(`${userId}: connection closed (${client.closedWith})`));
         client.awaited.clear();
       });
     });
@@ -91,7 +97,8 @@ export class ProtocolClient implements LoadClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.awaited.delete(id);
-        reject(new Error(`${this.userId}: no answer to ${String(frame.type)} within ${timeoutMs} ms`));
+        const state = this.closedWith ? `; the connection closed (${this.closedWith})` : `; socket state ${this.ws.readyState}`;
+        reject(new Error(`${this.userId}: no answer to ${String(frame.type)} within ${timeoutMs} ms${state}`));
       }, timeoutMs);
       this.awaited.set(id, {
         resolve: (f) => (clearTimeout(timer), resolve(f)),

@@ -224,7 +224,9 @@ export interface FanoutRun extends StepRun {
 export async function runFanout(ctx: BenchContext, system: System, options: { members: number; senders: number; startRate: number; factor: number; maxSteps: number }): Promise<RunOf<FanoutRun>> {
   const prefix = `${ctx.runTag}${system.id}g`;
   const members = await inParallel(options.members, 25, (i) => system.connect(i % 2 === 0 ? 0 : 1, `${prefix}${i}`));
-  await inParallel(members.length, 50, (i) => members[i]!.ready());
+  await inParallel(members.length, 50, async (i) => {
+    members[i] = await readyOrReconnect(ctx, system, i % 2 === 0 ? 0 : 1, members[i]!);
+  });
   const creator = members[0]!;
   const conversationId = await creator.createGroup('bench', members.slice(1).map((m) => m.userId));
   await sleep(1_000);
