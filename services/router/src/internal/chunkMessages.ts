@@ -4,7 +4,7 @@ import type { Message, TopicMessages } from 'kafkajs';
  * kafkajs writes everything one send holds for a partition as a single record batch, and the
  * broker refuses a batch larger than the topic's max.message.bytes (1 MiB by default) with
  * MESSAGE_TOO_LARGE, on every retry. A transaction carrying a busy fetch round (or a group message
- * fanned out to a thousand sessions) would stall there for good, so its writes go out in several
+ * fanned out to a thousand sessions) would fail there round after round, so its writes go out in several
  * sends, each holding at most `maxBytesPerPartition` for any one partition.
  */
 export const MAX_SEND_BYTES_PER_PARTITION = 512 * 1024;
