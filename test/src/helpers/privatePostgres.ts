@@ -1,10 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { childExited, killChild } from './childProcesses';
-import { StopWaiting, waitUntil } from './waiting';
+import { startRestartableServer } from './restartableServer';
 import { freePort } from './ports';
 
 /** A Postgres server of a test's own (trust auth, temporary data directory) that it may stop and start. */
@@ -56,43 +55,19 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   });
   const port = await freePort();
   const serverUrl = `postgres://postgres@127.0.0.1:${port}`;
-  let child: ChildProcess | undefined;
-  const output: string[] = [];
-
-  async function start(): Promise<void> {
-    if (child && !childExited(child)) return;
-    // fsync off: the tests stop the server process, never the machine, so the page cache keeps every write.
-    const args = ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=100'];
-    const started = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], ...(user ?? {}) });
-    child = started;
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 50) output.shift();
-    };
-    started.stdout?.on('data', keep);
-    started.stderr?.on('data', keep);
-    await waitUntil(`private Postgres on port ${port} answers`, 30_000, async () => {
-      if (childExited(started)) throw new StopWaiting(`postgres exited:\n${output.join('')}`);
-      return answers(serverUrl);
-    });
-  }
-
-  const killServer = () => void child?.kill('SIGKILL');
-  process.once('exit', killServer);
-  await start();
-  return {
-    serverUrl,
-    port,
-    async stop(signal = 'SIGQUIT') {
-      if (child) await killChild(child, signal);
-    },
-    start,
-    async cleanUp() {
-      process.removeListener('exit', killServer);
-      if (child) await killChild(child, 'SIGQUIT');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // fsync off: the tests stop the server process, never the machine, so the page cache keeps every write.
+  const args = ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=100'];
+  const server = await startRestartableServer({
+    name: `private Postgres on port ${port}`,
+    command: join(bin, 'postgres'),
+    args,
+    ...(user ? { user } : {}),
+    answers: () => answers(serverUrl),
+    readyTimeoutMs: 30_000,
+    stopSignal: 'SIGQUIT',
+    dir,
+  });
+  return { serverUrl, port, ...server };
 }
 
 async function answers(serverUrl: string): Promise<boolean> {
