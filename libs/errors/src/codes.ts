@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   slow_consumer: { retriable: true, close: 4009, message: 'The client did not read fast enough; reconnect and resume.' },
   going_away: { retriable: true, close: 1001, message: 'The gateway is shutting down; reconnect and resume.' },
   idle_timeout: { retriable: true, close: 4010, message: 'No frame was received within the idle timeout.' },
+  resync_required: { retriable: true, close: 4011, message: 'A conversation could not be brought up to date without a gap; reconnect and sync.' },
   timeout: { retriable: true, message: 'No answer in time; retry with the same client id.' },
   unavailable: { retriable: true, message: 'A dependency is unavailable; retry shortly.' },
   internal: { retriable: true, message: 'An unexpected error occurred.' },

@@ -20,6 +20,7 @@ test('defaults give a working development configuration with an HS256 secret', (
   assert.equal(settings.maxSessionsPerUser, 20);
   assert.equal(settings.requestTimeoutMs, 10_000);
   assert.equal(settings.fetchWaitMs, 100);
+  assert.equal(settings.gapHoldMs, 10_000);
   assert.deepEqual(settings.allowedOrigins, []);
   assert.equal(settings.staticDir, undefined);
   assert.match(settings.gatewayId, /^gw-[a-z0-9-]+-\d+$/);

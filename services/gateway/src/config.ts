@@ -111,6 +111,13 @@ export const gatewaySpec = {
     min: 0,
     max: 30_000,
   }),
+  GATEWAY_GAP_HOLD_MS: int({
+    description:
+      "How long a conversation's live events wait while a gap before them is fetched from the persister; a gap still open then closes the session with 4011 resync_required, never pushing an event past it",
+    default: 10_000,
+    min: 100,
+    max: 120_000,
+  }),
   GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   GATEWAY_STATIC_DIR: optionalStr({ description: 'Folder served at / (index.html) for the demo page; unset serves nothing' }),
   GATEWAY_DEV_TOKENS: bool({
@@ -224,6 +231,7 @@ export interface GatewaySettings {
   maxSessionsPerUser: number;
   requestTimeoutMs: number;
   resumeGraceMs: number;
+  gapHoldMs: number;
   fetchWaitMs: number;
   staticDir: string | undefined;
 }
@@ -246,6 +254,7 @@ export function gatewaySettings(config: GatewayConfig): GatewaySettings {
     maxSessionsPerUser: config.GATEWAY_MAX_SESSIONS_PER_USER,
     requestTimeoutMs: config.GATEWAY_REQUEST_TIMEOUT_MS,
     resumeGraceMs: config.GATEWAY_RESUME_GRACE_MS,
+    gapHoldMs: config.GATEWAY_GAP_HOLD_MS,
     fetchWaitMs: config.GATEWAY_FETCH_WAIT_MS,
     staticDir: config.GATEWAY_STATIC_DIR,
   };

@@ -151,6 +151,7 @@ before(async () => {
       maxSessionsPerUser: 3,
       requestTimeoutMs: 30_000,
       resumeGraceMs: 1_000,
+      gapHoldMs: 10_000,
       fetchWaitMs: 5,
       staticDir: undefined,
     },

@@ -185,6 +185,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   function createFeedFor(session: Session, conversationId: string) {
     return createConversationFeed({
       conversationId,
+      userId: session.userId,
       fetchPage: (after, waitForSeq) =>
         deps.history.eventsAfter({
           conversationId,
@@ -197,7 +198,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
       ready: () => session.liveGate(),
       startPosition: () => session.resumePosition(conversationId),
       active: () => session.isOpen(),
-      onGapUnfilled: (gap) => logger.warn('a gap could not be filled; the client will see the jump', { sessionId: session.id, ...gap }),
+      gapHoldMs: settings.gapHoldMs,
+      onGapUnfilled: (gap) => {
+        logger.warn('a gap could not be filled in time; the session is closed so that the client syncs', { sessionId: session.id, ...gap });
+        metrics.gapsUnfilled.inc();
+        session.close('resync_required');
+      },
       onError: (err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
     });
   }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClientEvent } from '@switchboard/protocol';
-import type { EventPage } from '../storage/historyClient';
+import { HistoryError, type EventPage } from '../storage/historyClient';
 import { createConversationFeed, type FeedDeps } from './conversationFeed';
 
 const CONVERSATION = `grp.${'c'.repeat(32)}`;
@@ -10,8 +10,11 @@ function event(seq: number | null, body = `m${seq}`): ClientEvent {
   return { conversationId: CONVERSATION, conversationKind: 'group', seq, kind: seq === null ? 'read' : 'message', actorId: 'bob', at: 1, body };
 }
 
-/** A persister holding events 1..lastSeq; `fail` makes every fetch throw. */
-function harness(options: { lastSeq?: number; start?: number; fail?: boolean; pageSize?: number } = {}) {
+/**
+ * A persister holding events 1..lastSeq, readable from `joinedSeq`; `fail` makes every fetch throw.
+ * Time is simulated: each retry pause moves the clock, and `onSleep` may change the persister.
+ */
+function harness(options: { lastSeq?: number; start?: number; fail?: boolean; pageSize?: number; joinedSeq?: number; holdMs?: number; onSleep?: (clock: number) => void } = {}) {
   const pushed: (number | null)[] = [];
   const fetches: { after: number; waitForSeq?: number }[] = [];
   const gaps: { from: number; to: number }[] = [];
@@ -19,22 +22,38 @@ function harness(options: { lastSeq?: number; start?: number; fail?: boolean; pa
   let lastSeq = options.lastSeq ?? 0;
   let start = options.start;
   let active = true;
+  let fail = options.fail ?? false;
+  let failure: Error = new Error('persister down');
+  let clock = 0;
+  const sleeps: number[] = [];
   const pageSize = options.pageSize ?? 1000;
+  const joinedSeq = options.joinedSeq ?? 1;
   const deps: FeedDeps = {
     conversationId: CONVERSATION,
+    userId: 'carol',
     async fetchPage(after, waitForSeq): Promise<EventPage> {
       fetches.push(waitForSeq === undefined ? { after } : { after, waitForSeq });
-      if (options.fail) throw new Error('persister down');
+      if (fail) throw failure;
       const events: ClientEvent[] = [];
-      for (let seq = after + 1; seq <= lastSeq && events.length < pageSize; seq++) events.push(event(seq));
-      return { events, hasMore: after + events.length < lastSeq };
+      for (let seq = Math.max(after, joinedSeq - 1) + 1; seq <= lastSeq && events.length < pageSize; seq++) events.push(event(seq));
+      return { events, hasMore: (events.at(-1)?.seq ?? after) < lastSeq, fromSeq: joinedSeq };
     },
     push: (e) => void pushed.push(e.seq),
     ready: () => Promise.resolve(),
     startPosition: () => start,
     active: () => active,
-    onGapUnfilled: (gap) => void gaps.push({ from: gap.from, to: gap.to }),
+    gapHoldMs: options.holdMs ?? 10_000,
+    onGapUnfilled: (gap) => {
+      gaps.push({ from: gap.from, to: gap.to });
+      active = false;
+    },
     onError: (err) => void errors.push(err),
+    now: () => clock,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+      options.onSleep?.(clock);
+    },
   };
   return {
     feed: createConversationFeed(deps),
@@ -42,7 +61,12 @@ function harness(options: { lastSeq?: number; start?: number; fail?: boolean; pa
     fetches,
     gaps,
     errors,
+    sleeps,
     setLastSeq: (n: number) => void (lastSeq = n),
+    setFail: (f: boolean, error?: Error) => {
+      fail = f;
+      if (error) failure = error;
+    },
     startSync: (cursor: number) => void (start = cursor),
     close: () => void (active = false),
   };
@@ -88,22 +112,71 @@ test('gap filling pages until it reaches the event before the live one', async (
   );
 });
 
-test('when the gap cannot be filled the event is pushed anyway and the gap reported', async () => {
-  const h = harness({ fail: true });
+test('a gap the persister cannot fill within the hold is never skipped: the event is not pushed and the session is told to resync', async () => {
+  const h = harness({ fail: true, holdMs: 3_000 });
   await h.feed.live(event(2));
   await h.feed.live(event(6));
-  assert.deepEqual(h.pushed, [2, 6]);
+  assert.deepEqual(h.pushed, [2], 'nothing past the hole');
   assert.deepEqual(h.gaps, [{ from: 3, to: 5 }]);
+  assert.ok(h.fetches.length > 3, `the fill was retried (${h.fetches.length} tries)`);
+  assert.ok(h.sleeps.reduce((a, b) => a + b, 0) <= 3_000, 'within the hold');
   await h.feed.live(event(7));
-  assert.deepEqual(h.pushed, [2, 6, 7]);
+  assert.deepEqual(h.pushed, [2], 'a closed session gets nothing more');
 });
 
-test('a persister that lacks part of the gap fills what it has', async () => {
-  const h = harness({ lastSeq: 4 });
+test('a persister that lacks part of the gap pushes what it has, and nothing past the hole', async () => {
+  const h = harness({ lastSeq: 4, holdMs: 2_000 });
   await h.feed.live(event(1));
   await h.feed.live(event(8));
-  assert.deepEqual(h.pushed, [1, 2, 3, 4, 8]);
+  assert.deepEqual(h.pushed, [1, 2, 3, 4]);
   assert.deepEqual(h.gaps, [{ from: 2, to: 7 }]);
+});
+
+test('while the persister is down, the live events of the conversation wait; once it answers, the gap is filled and they follow in order', async () => {
+  const h = harness({ lastSeq: 9, fail: true, onSleep: (clock) => clock >= 2_000 && h.setFail(false) });
+  await h.feed.live(event(2));
+  await Promise.all([h.feed.live(event(7)), h.feed.live(event(8))]);
+  assert.deepEqual(h.pushed, [2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(h.gaps, []);
+});
+
+test('a projection that is behind is asked again until it has the gap', async () => {
+  const h = harness({ lastSeq: 3, onSleep: (clock) => clock >= 500 && h.setLastSeq(9) });
+  await h.feed.live(event(1));
+  await h.feed.live(event(7));
+  assert.deepEqual(h.pushed, [1, 2, 3, 4, 5, 6, 7]);
+  assert.deepEqual(h.gaps, []);
+});
+
+test("the user's own removal is pushed when the gap before it may no longer be read; anyone else's is not", async () => {
+  const notMember = new HistoryError('not_member', 'carol is not a member');
+  const removal = (userId: string, seq: number): ClientEvent => ({ ...event(seq), kind: 'member_removed', userId });
+  const own = harness({ holdMs: 1_000 });
+  await own.feed.live(event(3));
+  own.setFail(true, notMember);
+  await own.feed.live(removal('carol', 6));
+  assert.deepEqual(own.pushed, [3, 6]);
+  assert.deepEqual(own.gaps, []);
+  const other = harness({ holdMs: 1_000 });
+  await other.feed.live(event(3));
+  other.setFail(true, notMember);
+  await other.feed.live(removal('dave', 6));
+  assert.deepEqual(other.pushed, [3]);
+  assert.deepEqual(other.gaps, [{ from: 4, to: 5 }]);
+});
+
+test('seqs before the user joined are no gap: a new member gets the live event at once', async () => {
+  const h = harness({ lastSeq: 40, joinedSeq: 41, start: 0 });
+  await h.feed.live(event(41));
+  assert.deepEqual(h.pushed, [41]);
+  assert.deepEqual(h.gaps, []);
+  assert.equal(h.sleeps.length, 0);
+});
+
+test('a member who joined inside the gap gets it from the seq they joined at', async () => {
+  const h = harness({ lastSeq: 44, joinedSeq: 42, start: 0 });
+  await h.feed.live(event(45));
+  assert.deepEqual(h.pushed, [42, 43, 44, 45]);
 });
 
 test('after a sync that named no cursor for it, a conversation starts at 0, so its whole timeline is filled', async () => {
@@ -218,11 +291,13 @@ test('live events wait for the gate, so a sync that opens it is known before the
   let start: number | undefined;
   const feed = createConversationFeed({
     conversationId: CONVERSATION,
+    userId: 'carol',
     fetchPage: async (after) => ({ events: Array.from({ length: 7 - after }, (_, i) => event(after + 1 + i)), hasMore: false }),
     push: (e) => void pushed.push(e.seq as number),
     ready: () => gate,
     startPosition: () => start,
     active: () => true,
+    gapHoldMs: 1_000,
     onGapUnfilled: () => undefined,
     onError: () => undefined,
   });

@@ -1,8 +1,10 @@
 import type { ClientEvent } from '@switchboard/protocol';
-import type { EventPage } from '../storage/historyClient';
+import { HistoryError, type EventPage } from '../storage/historyClient';
 
 export interface FeedDeps {
   conversationId: string;
+  /** The session's user: the removal of this user ends what they may read of the conversation. */
+  userId: string;
   /** Timeline events after `after`, oldest first. With `waitForSeq`, the persister may wait until it has that seq. */
   fetchPage(after: number, waitForSeq?: number): Promise<EventPage>;
   /** Sends one event to the session. */
@@ -13,9 +15,16 @@ export interface FeedDeps {
   startPosition(): number | undefined;
   /** False once the session closed; queued work is then skipped. */
   active(): boolean;
-  /** A gap before a live event could not be filled; the event is pushed anyway and the client will see the jump. */
+  /** How long a live event may wait while the gap before it is fetched (retried while the persister cannot answer). */
+  gapHoldMs: number;
+  /**
+   * The gap before a live event was not filled within `gapHoldMs`. The event is not pushed: the
+   * session must be closed (resync_required), so that the client syncs rather than skips.
+   */
   onGapUnfilled(gap: { conversationId: string; from: number; to: number; err?: unknown }): void;
   onError(err: unknown): void;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -37,6 +46,9 @@ export interface ConversationFeed {
 }
 
 export const GAP_PAGE_LIMIT = 1000;
+/** First and longest pause between two tries at a gap the persister could not fill. */
+const GAP_RETRY_MIN_MS = 50;
+const GAP_RETRY_MAX_MS = 1_000;
 
 export function createConversationFeed(deps: FeedDeps): ConversationFeed {
   /** Last seq the client has. */
@@ -47,6 +59,8 @@ export function createConversationFeed(deps: FeedDeps): ConversationFeed {
   /** Tasks queued and not finished; with none and the gate open, the next event in order needs no queue. */
   let queued = 0;
   let gateOpen = false;
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   void deps.ready().then(() => void (gateOpen = true));
 
   function enqueue<T>(task: () => Promise<T>, fallback: T): Promise<T> {
@@ -78,21 +92,44 @@ export function createConversationFeed(deps: FeedDeps): ConversationFeed {
     }
   }
 
-  async function fillGap(upTo: number): Promise<void> {
-    const from = delivered ?? 0;
-    try {
-      while ((delivered ?? 0) < upTo && deps.active()) {
-        const before = delivered ?? 0;
+  /**
+   * Fills the gap up to `upTo` from the persister, in order, retrying while it cannot answer or is
+   * behind. True when the client now has everything up to `upTo`; false when the session must
+   * resync (the hold ran out, or the session closed).
+   */
+  async function fillGap(upTo: number, endsMembership: boolean): Promise<boolean> {
+    const from = (delivered ?? 0) + 1;
+    const deadline = now() + deps.gapHoldMs;
+    let pause = GAP_RETRY_MIN_MS;
+    let lastError: unknown;
+    while (deps.active()) {
+      const before = delivered ?? 0;
+      if (before >= upTo) return true;
+      try {
         const page = await deps.fetchPage(before, upTo);
+        // Seqs before the user joined are not theirs to have: no gap there.
+        if (page.fromSeq !== undefined && page.fromSeq - 1 > before) {
+          delivered = Math.min(page.fromSeq - 1, upTo);
+        }
         emitPage(page.events, upTo);
-        const progressed = (delivered ?? 0) > before;
-        if (!progressed || !page.hasMore) break;
+        if ((delivered ?? 0) > before) {
+          pause = GAP_RETRY_MIN_MS;
+          continue;
+        }
+        lastError = undefined;
+      } catch (err) {
+        // The user's own removal may be projected before the gap is read: what lies between is no
+        // longer theirs to read, and the removal is the last event they get of the conversation.
+        if (endsMembership && err instanceof HistoryError && err.code === 'not_member') return true;
+        lastError = err;
       }
-    } catch (err) {
-      deps.onGapUnfilled({ conversationId: deps.conversationId, from: from + 1, to: upTo, err });
-      return;
+      if (now() + pause > deadline) break;
+      await sleep(pause);
+      pause = Math.min(pause * 2, GAP_RETRY_MAX_MS);
     }
-    if ((delivered ?? 0) < upTo) deps.onGapUnfilled({ conversationId: deps.conversationId, from: from + 1, to: upTo });
+    if (!deps.active()) return false;
+    deps.onGapUnfilled({ conversationId: deps.conversationId, from, to: upTo, ...(lastError === undefined ? {} : { err: lastError }) });
+    return false;
   }
 
   return {
@@ -122,10 +159,9 @@ export function createConversationFeed(deps: FeedDeps): ConversationFeed {
           ack?.();
           return;
         }
-        if (seq > delivered + 1) {
-          await fillGap(seq - 1);
-          if (delivered < seq - 1) runFrom = seq;
-        }
+        // Never past a hole: an event whose gap stays open is not pushed, and the session resyncs.
+        const endsMembership = event.kind === 'member_removed' && event.userId === deps.userId;
+        if (seq > delivered + 1 && !(await fillGap(seq - 1, endsMembership))) return;
         emit(event, ack);
       }, undefined);
     },

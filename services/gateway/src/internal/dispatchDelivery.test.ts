@@ -32,11 +32,13 @@ function setup() {
       createFeed: (s, conversationId) =>
         createConversationFeed({
           conversationId,
+          userId: s.userId,
           fetchPage: async () => ({ events: [], hasMore: false }),
           push: (event) => void s.send({ type: 'event', event }),
           ready: () => s.liveGate(),
           startPosition: () => s.resumePosition(conversationId),
           active: () => s.isOpen(),
+          gapHoldMs: 1_000,
           onGapUnfilled: () => undefined,
           onError: () => undefined,
         }),

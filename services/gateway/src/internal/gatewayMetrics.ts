@@ -13,6 +13,8 @@ export interface GatewayMetrics {
   slowConsumers: Counter;
   /** Frames let through because the cluster-wide per-user rate limit could not be checked in Redis. */
   userRateFailOpen: Counter;
+  /** Sessions closed with 4011 because a gap before a live event stayed open past the hold. */
+  gapsUnfilled: Counter;
 }
 
 export function createGatewayMetrics(registry: MetricsRegistry, openSessions: () => number): GatewayMetrics {
@@ -26,5 +28,6 @@ export function createGatewayMetrics(registry: MetricsRegistry, openSessions: ()
     rejectedUpgrades: registry.counter('gateway_rejected_upgrades_total', 'Refused WebSocket upgrades, by reason'),
     slowConsumers: registry.counter('gateway_slow_consumers_total', 'Clients cut off because they did not read fast enough (close 4009)'),
     userRateFailOpen: registry.counter('gateway_user_rate_fail_open_total', 'Frames let through because Redis could not check the per-user rate limit'),
+    gapsUnfilled: registry.counter('gateway_gaps_unfilled_total', 'Sessions closed with 4011 resync_required because a gap could not be filled from the persister in time'),
   };
 }

@@ -33,11 +33,13 @@ function setup(history: Partial<HistoryClient>) {
     createFeed: (s, conversationId) =>
       createConversationFeed({
         conversationId,
+        userId: s.userId,
         fetchPage: (after): Promise<EventPage> => full.eventsAfter({ conversationId, userId: s.userId, after, limit: 1000 }),
         push: (e) => void s.send({ type: 'event', event: e }),
         ready: () => s.liveGate(),
         startPosition: () => s.resumePosition(conversationId),
         active: () => s.isOpen(),
+        gapHoldMs: 1_000,
         onGapUnfilled: () => undefined,
         onError: () => undefined,
       }),

@@ -4,6 +4,8 @@ import type { ClientEvent } from '@switchboard/protocol';
 export interface EventPage {
   events: ClientEvent[];
   hasMore: boolean;
+  /** The first seq the user may read (the seq they joined at); sent with events after a seq. */
+  fromSeq?: number;
 }
 
 /** A conversation of the user as the persister's sync answers it, with the first events after the cursor. */
@@ -108,9 +110,9 @@ function messageOf(text: string): string | undefined {
 }
 
 function eventPage(body: unknown): EventPage {
-  const { events, hasMore } = (body ?? {}) as { events?: unknown; hasMore?: unknown };
+  const { events, hasMore, fromSeq } = (body ?? {}) as { events?: unknown; hasMore?: unknown; fromSeq?: unknown };
   if (!Array.isArray(events)) throw new HistoryError('unavailable', 'the persister answer has no "events" list');
-  return { events: events as ClientEvent[], hasMore: hasMore === true };
+  return { events: events as ClientEvent[], hasMore: hasMore === true, ...(typeof fromSeq === 'number' ? { fromSeq } : {}) };
 }
 
 function syncedConversation(raw: unknown): SyncedConversation {

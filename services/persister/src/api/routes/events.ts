@@ -10,6 +10,8 @@ export interface EventsBody {
   events: ClientEvent[];
   lastSeq: number;
   hasMore: boolean;
+  /** The first seq the user may read: nothing before it is missing for them. */
+  fromSeq: number;
 }
 
 /**
@@ -38,6 +40,7 @@ export function createEventsRoute(deps: { reader: HistoryReader; progress: Progr
       events,
       lastSeq: Math.max(conversation.lastSeq, events.at(-1)?.seq ?? 0),
       hasMore: rows.length > params.limit,
+      fromSeq: joinedSeq,
     };
     return { status: 200, body };
   };

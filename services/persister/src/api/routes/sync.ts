@@ -1,4 +1,6 @@
+import { SwitchboardError } from '@switchboard/errors';
 import type { ClientEvent } from '@switchboard/protocol';
+import type { CatchUpOutcome } from '../../internal/logCatchUp';
 import type { HistoryReader } from '../../storage/interface';
 import { parseSyncRequest } from '../params';
 import type { JsonAnswer } from '../respond';
@@ -16,17 +18,25 @@ export interface SyncedConversation {
   readCursors: Record<string, number>;
 }
 
+const CATCH_UP_REFUSALS: Record<Exclude<CatchUpOutcome, 'caught_up'>, string> = {
+  timed_out: 'the projection has not reached the end of the log yet; sync again shortly',
+  log_unavailable: 'the end of the log cannot be read from Kafka, so the answer could be incomplete; sync again shortly',
+};
+
 /**
  * POST /v1/sync {userId, cursors, limit}: for every conversation the user currently belongs to
  * whose last seq is past the cursor sent for it (0 when none was sent), the events the user is
  * missing, as of the end of the log when the request arrived (see logCatchUp). Conversations
- * already up to date are left out.
+ * already up to date are left out. When the projection cannot be shown to hold everything
+ * committed before the request, the answer is 503 `unavailable`, never a partial `ok`.
  */
-export function createSyncRoute(deps: { reader: HistoryReader; catchUp?: () => Promise<unknown> }) {
+export function createSyncRoute(deps: { reader: HistoryReader; catchUp?: () => Promise<CatchUpOutcome> }) {
   return async (body: unknown): Promise<JsonAnswer> => {
     const request = parseSyncRequest(body);
-    // Events committed before the client asked must be in the answer, not only those projected.
-    await deps.catchUp?.();
+    // Events committed before the client asked must be in the answer, not only those projected:
+    // an answer that may lack some of them is no answer (`ok` means complete), so it is refused.
+    const outcome = (await deps.catchUp?.()) ?? 'caught_up';
+    if (outcome !== 'caught_up') throw new SwitchboardError('unavailable', CATCH_UP_REFUSALS[outcome]);
     const ahead = await deps.reader.conversationsAhead(request.userId, request.cursors);
     const windows = ahead.map((c) => ({ conversationId: c.conversationId, afterSeq: Math.max(request.cursors.get(c.conversationId) ?? 0, c.joinedSeq - 1) }));
     const ids = ahead.map((c) => c.conversationId);
