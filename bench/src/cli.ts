@@ -104,7 +104,7 @@ function parseArgs(argv: string[]): Args | 'help' {
 function sizes(args: Args) {
   const q = args.quick;
   return {
-    s1: { rate: args.rate ?? 2_000, durationMs: Math.round(30_000 * args.scale), pairs: 50 },
+    s1: { rate: args.rate ?? 2_000, durationMs: Math.round(30_000 * args.scale), pairs: 50, lowRate: 100, lowDurationMs: Math.round(20_000 * args.scale) },
     s2: { pairs: 50, startRate: 500, factor: 1.4, maxSteps: q ? 8 : 16 },
     s3: { members: q ? 200 : 1_000, senders: 4, startRate: 5, factor: 2, maxSteps: q ? 5 : 8 },
     s4: q ? 3_000 : 100_000,

@@ -111,6 +111,23 @@ test('1:1 across two gateways: in order both ways, each ack carries the seq of a
   assert.deepEqual(toBob.map((e) => e.body), ['hello 0', 'hello 2', 'hello 4', 'hello 6', 'hello 8']);
 });
 
+test('every hop of a message is timed from the stamps it carries: the gateways and the router count each one in hop_ms', async () => {
+  const alice = await connect(0, randomName('alice-'));
+  const bob = await connect(1, randomName('bob-'));
+  const conversationId = directConversationId(alice.userId, bob.userId);
+  for (let i = 0; i < 5; i++) await alice.ok({ type: 'send', to: bob.userId, clientMsgId: `h${i}`, body: `timed ${i}` });
+  await bob.waitForEvents(conversationId, 5, 'message');
+  const counts = new Map<string, number>();
+  for (const name of ['gateway1', 'gateway2', 'router']) {
+    const text = await (await fetch(`http://127.0.0.1:${platform.services.get(name)!.httpPort}/metrics`)).text();
+    for (const match of text.matchAll(/^switchboard_hop_ms_count\{hop="([a-z_]+)"\} (\d+)$/gm)) {
+      counts.set(`${name}:${match[1]}`, Number(match[2]));
+    }
+  }
+  const expected = ['gateway1:command_publish', 'router:command_to_router', 'router:router_decide', 'router:router_commit', 'gateway2:delivery_fetch', 'gateway2:gateway_push', 'gateway2:platform_total'];
+  for (const hop of expected) assert.ok((counts.get(hop) ?? 0) >= 5, `${hop} counted the 5 messages: ${JSON.stringify([...counts])}`);
+});
+
 test('a group of five across both gateways, one member on two devices: one order for all; joins and removals in the log', async () => {
   const names = ['ann', 'ben', 'cat', 'dan', 'eve'].map((n) => randomName(`${n}-`));
   const members = await Promise.all(names.map((n, i) => connect((i % 2) as 0 | 1, n)));

@@ -78,6 +78,8 @@ export interface SwitchboardPlatform {
   /** ws://…/v1 of each gateway, in start order. */
   gatewayUrls: string[];
   processes: Map<string, ManagedProcess>;
+  /** /metrics of every running service, for the hop histograms. */
+  metricsUrls(): string[];
   /** Starts one more gateway (e.g. a fresh one to measure); returns its name and URL. */
   addGateway(options?: { openFiles?: number; env?: NodeJS.ProcessEnv }): Promise<{ name: string; url: string; process: ManagedProcess }>;
   stopGateway(name: string): Promise<void>;
@@ -99,6 +101,7 @@ export async function startSwitchboard(env: BenchEnvironment, options: { gateway
   const namespace = randomNamespace('bench');
   const scratch = await createNamespace(env, namespace);
   const processes = new Map<string, ManagedProcess>();
+  const httpPorts = new Map<string, number>();
   const persisterPort = await freePort();
   const common: NodeJS.ProcessEnv = {
     SWITCHBOARD_NAMESPACE: namespace,
@@ -119,6 +122,7 @@ export async function startSwitchboard(env: BenchEnvironment, options: { gateway
       ...(openFiles !== undefined ? { openFiles } : {}),
     });
     processes.set(name, proc);
+    httpPorts.set(name, port);
     await waitHttpOk(`http://127.0.0.1:${port}/readyz`, proc);
     return proc;
   };
@@ -156,10 +160,12 @@ export async function startSwitchboard(env: BenchEnvironment, options: { gateway
     databaseUrl: scratch.databaseUrl,
     gatewayUrls,
     processes,
+    metricsUrls: () => [...processes.keys()].filter((name) => httpPorts.has(name)).map((name) => `http://127.0.0.1:${httpPorts.get(name)}/metrics`),
     addGateway,
     async stopGateway(name) {
       await processes.get(name)?.stop();
       processes.delete(name);
+      httpPorts.delete(name);
     },
     async stop() {
       for (const prefix of ['gateway', 'router', 'persister']) {

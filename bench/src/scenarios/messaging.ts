@@ -4,6 +4,7 @@ import { sleep } from '../platform/processes';
 import type { UsageWindow } from '../proc/sampler';
 import { geometricSteps } from '../stats/openLoop';
 import type { LatencyHistogram } from '../stats/histogram';
+import { hopTable, scrapeHops, type HopRow } from '../stats/hops';
 import { scaled, usageOf, type BenchContext } from './context';
 import { OpenLoopPhase, type PhaseResult } from './openLoopPhase';
 
@@ -23,6 +24,10 @@ export interface LatencyRun {
   phase: Stored;
   histogram: LatencyHistogram;
   pairs: number;
+  /** Switchboard only: per-hop latency of the phase, from the services' hop histograms. */
+  hops?: HopRow[];
+  /** The same pairs at a low rate first: what an idle platform's users see. */
+  low?: { phase: Stored; histogram: LatencyHistogram; usage: UsageWindow; hops?: HopRow[] };
 }
 
 interface Pair {
@@ -86,39 +91,57 @@ async function closeAll(clients: LoadClient[]): Promise<void> {
 
 const systemProcessNames = (system: System) => system.tracked().map((t) => t.name);
 
-/** S1: 1:1 messages from senders on server 0 to receivers on server 1 at a fixed open-loop rate. */
-export async function runLatency(ctx: BenchContext, system: System, options: { rate: number; durationMs: number; pairs: number }): Promise<RunOf<LatencyRun>> {
+/** S1: 1:1 messages from senders on server 0 to receivers on server 1 at a fixed open-loop rate, after a phase at a low rate. */
+export async function runLatency(
+  ctx: BenchContext,
+  system: System,
+  options: { rate: number; durationMs: number; pairs: number; lowRate: number; lowDurationMs: number },
+): Promise<RunOf<LatencyRun>> {
   const pairs = await connectPairs(ctx, system, options.pairs, 'l');
-  const phase = new OpenLoopPhase(
-    {
-      ratePerSecond: options.rate,
-      durationMs: options.durationMs,
-      warmupMs: scaled(ctx, 3_000, 1_000),
-      drainMs: 10_000,
-      deliveriesPerMessage: 1,
-      send: (i, body, id) => {
-        const pair = pairs[i % pairs.length]!;
-        pair.sender.sendDirect(pair.receiver.userId, body, id);
+  const metricsUrls = system.platform ? system.platform.metricsUrls() : [];
+  const measure = async (rate: number, durationMs: number, base: number) => {
+    const phase = new OpenLoopPhase(
+      {
+        ratePerSecond: rate,
+        durationMs,
+        warmupMs: scaled(ctx, 3_000, 1_000),
+        drainMs: 10_000,
+        deliveriesPerMessage: 1,
+        send: (i, body, id) => {
+          const pair = pairs[i % pairs.length]!;
+          pair.sender.sendDirect(pair.receiver.userId, body, id);
+        },
       },
-    },
-    0,
-  );
-  for (const p of pairs) {
-    phase.attach(p.sender);
-    phase.attach(p.receiver);
-  }
-  const from = ctx.sampler.mark();
-  const result = await phase.run();
-  const to = ctx.sampler.mark();
-  // An overloaded system still holds a backlog; it must not spill into the next scenario.
-  if (result.lost > 0) await phase.waitQuiet(120_000);
+      base,
+    );
+    for (const p of pairs) {
+      phase.attach(p.sender);
+      phase.attach(p.receiver);
+    }
+    const hopsBefore = metricsUrls.length > 0 ? await scrapeHops(metricsUrls) : undefined;
+    const from = ctx.sampler.mark();
+    const result = await phase.run();
+    const to = ctx.sampler.mark();
+    const hops = hopsBefore ? hopTable(hopsBefore, await scrapeHops(metricsUrls)) : undefined;
+    // An overloaded system still holds a backlog; it must not spill into the next phase or scenario.
+    if (result.lost > 0) await phase.waitQuiet(120_000);
+    ctx.log(`  ${system.id} S1 at ${rate} msg/s: p50 ${result.latency.p50Ms.toFixed(2)} ms, p99 ${result.latency.p99Ms.toFixed(2)} ms, ${result.delivered}/${result.expectedDeliveries} delivered`);
+    return { result, usage: usageOf(ctx, from, to, systemProcessNames(system)), nextBase: phase.nextBase, ...(hops ? { hops } : {}) };
+  };
+  const low = await measure(options.lowRate, options.lowDurationMs, 0);
+  const main = await measure(options.rate, options.durationMs, low.nextBase);
   await closeAll(pairs.flatMap((p) => [p.sender, p.receiver]));
-  ctx.log(`  ${system.id} S1: p50 ${result.latency.p50Ms.toFixed(2)} ms, p99 ${result.latency.p99Ms.toFixed(2)} ms, ${result.delivered}/${result.expectedDeliveries} delivered`);
   return {
     system: system.id,
     label: system.label,
-    result: { phase: stored(result), histogram: result.histogram, pairs: options.pairs },
-    usage: usageOf(ctx, from, to, systemProcessNames(system)),
+    result: {
+      phase: stored(main.result),
+      histogram: main.result.histogram,
+      pairs: options.pairs,
+      ...(main.hops ? { hops: main.hops } : {}),
+      low: { phase: stored(low.result), histogram: low.result.histogram, usage: low.usage, ...(low.hops ? { hops: low.hops } : {}) },
+    },
+    usage: main.usage,
   };
 }
 

@@ -6,3 +6,5 @@ export type { Counter, Gauge, Histogram, MetricsRegistry } from './metrics';
 export { startHealthServer } from './healthServer';
 export type { HealthServerOptions } from './healthServer';
 export { onShutdownSignal } from './shutdown';
+export { HOP_BUCKETS_MS, HOP_HEADERS, createHopTimer, readStamp, stampNow, stampText } from './hopStamps';
+export type { HopName, HopTimer } from './hopStamps';

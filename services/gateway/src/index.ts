@@ -16,7 +16,7 @@ import { topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
 import { encodeCommand, type Codec } from '@switchboard/schemas';
-import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import { createHopTimer, stampNow, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import type { DevTokenIssuer } from './api/devTokens';
 import { registerHttpRoutes } from './api/httpRoutes';
 import { createUpgradeHandler, type SocketData } from './api/upgrade';
@@ -88,6 +88,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { gatewayId } = settings;
   const sessions = createSessionRegistry();
   const metrics = createGatewayMetrics(deps.metrics, () => sessions.size());
+  const hops = createHopTimer(deps.metrics);
   // Retries stay bounded (kafkajs warns about it) so that a publish can fail and the client be told
   // `unavailable`; a retried send is deduplicated by the router through its client message id.
   const producer = deps.kafka.producer({
@@ -107,7 +108,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     codec: deps.codec,
     fetchWaitMs: settings.fetchWaitMs,
     logger: logger.child({ component: 'deliveries' }),
-    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger }),
+    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops }),
   });
   const userRateLimit = createRedisUserRateLimit({
     redis: deps.redis,
@@ -122,7 +123,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
   });
   const handleRequest = createRequestHandler({
     gatewayId,
-    publish: (command) => publisher.publish(command),
+    publish: (command, receivedAt) =>
+      publisher.publish(command, receivedAt).then(() => hops.observe('command_publish', receivedAt, stampNow())),
     history: deps.history,
     sessionCounts: createSessionCounts(presence, PRESENCE_TIMEOUT_MS),
     requestTimeoutMs: settings.requestTimeoutMs,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
 import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
-import type { Logger } from '@switchboard/telemetry';
+import { HOP_HEADERS, readStamp, stampNow, type Logger } from '@switchboard/telemetry';
 
 export interface DeliveriesConsumerOptions {
   kafka: Kafka;
@@ -12,7 +12,14 @@ export interface DeliveriesConsumerOptions {
   fetchWaitMs: number;
   logger: Logger;
   /** Called in offset order for every delivery addressed to this gateway; must not block. */
-  onDelivery: (delivery: Delivery) => void;
+  onDelivery: (delivery: Delivery, stamps: DeliveryStamps) => void;
+}
+
+/** The hop stamps a delivery carries, and when this gateway fetched it. */
+export interface DeliveryStamps {
+  received: number | undefined;
+  decided: number | undefined;
+  fetched: number;
 }
 
 export interface DeliveriesConsumer {
@@ -60,7 +67,7 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
     }
   }
 
-  function handle(value: Buffer | null, headers: IHeaders | undefined, offset: string): void {
+  function handle(value: Buffer | null, headers: IHeaders | undefined, offset: string, fetched: number): void {
     const addressedTo = headerText(headers, 'gateway-id');
     if (addressedTo !== undefined && addressedTo !== gatewayId) return;
     if (!value) return;
@@ -73,7 +80,7 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
     }
     if (delivery.gatewayId !== gatewayId) return;
     try {
-      options.onDelivery(delivery);
+      options.onDelivery(delivery, { received: readStamp(headers?.[HOP_HEADERS.received]), decided: readStamp(headers?.[HOP_HEADERS.decided]), fetched });
     } catch (err) {
       logger.error('handling a delivery failed', { partition: own, offset, type: delivery.body.type, err });
     }
@@ -122,9 +129,10 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             if (batch.partition !== own) return;
+            const fetched = stampNow();
             for (const message of batch.messages) {
               nextOffset = Number(message.offset) + 1;
-              handle(message.value, message.headers, message.offset);
+              handle(message.value, message.headers, message.offset, fetched);
             }
           },
         });

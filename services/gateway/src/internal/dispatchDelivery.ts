@@ -1,6 +1,7 @@
 import { toClientEvent, type ClientEvent, type ServerFrame, type SignalKind as ClientSignalKind } from '@switchboard/protocol';
 import type { CommandReply, Delivery, EphemeralDelivery, Event, EventDelivery, SignalKind } from '@switchboard/schemas';
-import type { Logger } from '@switchboard/telemetry';
+import { stampNow, type HopTimer, type Logger } from '@switchboard/telemetry';
+import type { DeliveryStamps } from '../consumers/deliveries';
 import type { Session } from './session';
 import type { SessionRegistry } from './sessionRegistry';
 
@@ -8,6 +9,7 @@ export interface DeliveryDispatcherDeps {
   gatewayId: string;
   sessions: Pick<SessionRegistry, 'get' | 'ofUser'>;
   logger: Logger;
+  hops?: HopTimer;
 }
 
 const CLIENT_SIGNAL_KINDS: Record<SignalKind, ClientSignalKind> = {
@@ -30,7 +32,7 @@ export function ackResult(event: Event): Record<string, unknown> {
  * Acts on one delivery read from this gateway's partition: answers requests, pushes events through
  * each session's conversation feed, and relays typing and signalling frames.
  */
-export function createDeliveryDispatcher(deps: DeliveryDispatcherDeps): (delivery: Delivery) => void {
+export function createDeliveryDispatcher(deps: DeliveryDispatcherDeps): (delivery: Delivery, stamps?: DeliveryStamps) => void {
   const { sessions, logger } = deps;
 
   function localSessions(users: readonly string[]): Set<Session> {
@@ -80,13 +82,24 @@ export function createDeliveryDispatcher(deps: DeliveryDispatcherDeps): (deliver
     for (const session of localSessions(body.recipients)) session.send(frame);
   }
 
-  return (delivery) => {
+  /** Times the hops of a delivered event: only recipients' deliveries, where the pipeline ends. */
+  function timeHops(body: EventDelivery, stamps: DeliveryStamps): void {
+    if (!deps.hops || body.recipients.length === 0) return;
+    const pushed = stampNow();
+    deps.hops.observe('delivery_fetch', stamps.decided, stamps.fetched);
+    deps.hops.observe('gateway_push', stamps.fetched, pushed);
+    deps.hops.observe('platform_total', stamps.received, pushed);
+  }
+
+  return (delivery, stamps) => {
     const body = delivery.body;
     switch (body.type) {
       case 'CommandReply':
         return reply(body);
       case 'EventDelivery':
-        return event(body);
+        event(body);
+        if (stamps) timeHops(body, stamps);
+        return;
       case 'EphemeralDelivery':
         return ephemeral(body);
       default:

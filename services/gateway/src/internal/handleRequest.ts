@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newGroupId, type Request, type UserPresence } from '@switchboard/protocol';
 import type { Command } from '@switchboard/schemas';
-import type { Logger } from '@switchboard/telemetry';
+import { stampNow, type Logger } from '@switchboard/telemetry';
 import { HistoryError, type HistoryClient } from '../storage/historyClient';
 import { isCommandRequest, requestToCommand } from './requestToCommand';
 import type { Session } from './session';
@@ -9,7 +9,8 @@ import { syncSession } from './syncSession';
 
 export interface RequestHandlerDeps {
   gatewayId: string;
-  publish: (command: Command) => Promise<void>;
+  /** `receivedAt`: the hop stamp of the request's arrival. */
+  publish: (command: Command, receivedAt: number) => Promise<void>;
   history: HistoryClient;
   /** How many live sessions each user has (users without any may be absent); rejects when presence cannot be read. */
   sessionCounts: (userIds: readonly string[]) => Promise<Map<string, number>>;
@@ -52,6 +53,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
   }
 
   return (session, request) => {
+    const receivedAt = stampNow();
     if (request.type !== 'sync') session.requestReceived();
     if (isCommandRequest(request)) {
       if (!session.begin(request.id, 'command', deps.requestTimeoutMs)) return alreadyPending(session, request.id);
@@ -63,7 +65,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (session: Sessio
         newCommandId: randomUUID,
         newGroupId,
       });
-      deps.publish(command).catch((err: unknown) => {
+      deps.publish(command, receivedAt).catch((err: unknown) => {
         deps.logger.warn('publishing a command failed', { sessionId: session.id, type: command.body.type, err });
         session.fail(request.id, 'unavailable', 'the request could not be handed to the log; retry with the same client id');
       });

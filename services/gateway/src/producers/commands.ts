@@ -1,10 +1,14 @@
 import type { Message, Producer } from 'kafkajs';
 import type { Command } from '@switchboard/schemas';
+import { HOP_HEADERS, stampText } from '@switchboard/telemetry';
 
 /** Publishes commands to the commands topic, keyed by conversation. */
 export interface CommandPublisher {
-  /** Resolves once the brokers acknowledged the command (acks=all), rejects when it could not be written. */
-  publish(command: Command): Promise<void>;
+  /**
+   * Resolves once the brokers acknowledged the command (acks=all), rejects when it could not be
+   * written. `receivedAt` (a hop stamp) travels in the record's headers.
+   */
+  publish(command: Command, receivedAt?: number): Promise<void>;
   /** Waits until every command handed over so far was written or failed. */
   flush(): Promise<void>;
 }
@@ -48,14 +52,12 @@ export function createCommandPublisher(options: CommandPublisherOptions): Comman
   }
 
   return {
-    publish(command) {
+    publish(command, receivedAt) {
       let message: Message;
       try {
-        message = {
-          key: command.conversationId,
-          value: options.encode(command),
-          headers: { 'command-type': command.body.type, 'conversation-id': command.conversationId },
-        };
+        const headers: Record<string, string> = { 'command-type': command.body.type, 'conversation-id': command.conversationId };
+        if (receivedAt !== undefined) headers[HOP_HEADERS.received] = stampText(receivedAt);
+        message = { key: command.conversationId, value: options.encode(command), headers };
       } catch (err) {
         return Promise.reject(err);
       }

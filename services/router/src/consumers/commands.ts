@@ -3,7 +3,7 @@ import type { Admin, EachBatchPayload, Message, TopicMessages } from 'kafkajs';
 import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command } from '@switchboard/schemas';
 import { partitionFor, type TopicNames } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
-import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
+import { createHopTimer, HOP_HEADERS, readStamp, stampNow, stampText, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import { applyEvent } from '../internal/conversationState';
 import { decide } from '../internal/decide';
 import { chunkMessages } from '../internal/chunkMessages';
@@ -51,6 +51,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
   const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to look up presence for and commit one transaction');
   const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
   const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
+  const hops = createHopTimer(deps.metrics);
 
   async function committedOffset(topic: string, partition: number): Promise<number> {
     const [committed] = await deps.admin.fetchOffsets({ groupId: deps.groupId, topics: [topic] });
@@ -81,12 +82,18 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
         }
       }
     }
-    const deliveryMessages: Message[] = planDeliveries(outcomes, sessions).map((d) => ({
-      key: d.gatewayId,
-      value: encodeDelivery(deps.codec, d),
-      partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
-      headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type },
-    }));
+    const deliveryMessages: Message[] = [];
+    for (const outcome of outcomes) {
+      const stamps = stampHeaders(outcome);
+      for (const d of planDeliveries([outcome], sessions)) {
+        deliveryMessages.push({
+          key: d.gatewayId,
+          value: encodeDelivery(deps.codec, d),
+          partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
+          headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type, ...stamps },
+        });
+      }
+    }
 
     const tx = await owner.producer.transaction();
     try {
@@ -103,6 +110,8 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
       await tx.abort().catch(() => undefined);
       throw err;
     }
+    const committed = stampNow();
+    for (const o of outcomes) hops.observe('router_commit', o.stamps?.decided, committed);
     transactionLatency.observe(now() - started);
     partitionsPerTransaction.observe(parts.length);
   }
@@ -126,9 +135,11 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     }
 
     const outcomes: Outcome[] = [];
+    const fetched = stampNow();
     for (const message of batch.messages) {
       const command = decodeOrSkip(message.value, message.offset);
       if (!command) continue;
+      const received = readStamp(message.headers?.[HOP_HEADERS.received]);
       const state = owner.states.get(command.conversationId);
       const decision = decide(state, command, { now: now(), newMessageId: randomUUID, maxGroupSize: deps.maxGroupSize });
       const recipients: string[][] = [];
@@ -140,7 +151,10 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
         }
         owner.states.set(command.conversationId, next!);
       }
-      outcomes.push({ command, decision, recipients });
+      const decided = stampNow();
+      hops.observe('command_to_router', received, fetched);
+      hops.observe('router_decide', fetched, decided);
+      outcomes.push({ command, decision, recipients, stamps: { received, fetched, decided } });
       processed.inc({ outcome: decision.outcome === 'reply' && decision.error ? decision.error.code : decision.outcome });
     }
 
@@ -156,6 +170,14 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     batchLatency.observe(now() - started);
     await payload.heartbeat();
   };
+
+  function stampHeaders(outcome: Outcome): Record<string, string> {
+    const stamps = outcome.stamps;
+    if (!stamps) return {};
+    const headers: Record<string, string> = { [HOP_HEADERS.fetched]: stampText(stamps.fetched), [HOP_HEADERS.decided]: stampText(stamps.decided) };
+    if (stamps.received !== undefined) headers[HOP_HEADERS.received] = stampText(stamps.received);
+    return headers;
+  }
 
   function decodeOrSkip(value: Buffer | null, offset: string): Command | undefined {
     if (!value) return undefined;

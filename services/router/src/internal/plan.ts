@@ -9,6 +9,8 @@ export interface Outcome {
   decision: Decision;
   /** For each event of the decision, the users who should see it live. */
   recipients: string[][];
+  /** Hop stamps (epoch ms): the request's arrival at its gateway when known, the fetch and the decision here. */
+  stamps?: { received: number | undefined; fetched: number; decided: number };
 }
 
 export function eventRecipients(state: ConversationState, event: Event): string[] {
