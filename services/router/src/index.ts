@@ -55,6 +55,8 @@ export function createRouter(options: RouterOptions): Router {
   const blockSize = options.partitionsPerTransaction;
   const commandPartitions = topicSpec('commands').partitions;
   const owners = new Map<number, Promise<BlockOwner>>();
+  /** The claimed owner of each block, once its claim completed. */
+  const current = new Map<number, BlockOwner>();
   let joined = false;
   let crashed: string | undefined;
   /** Why the last batch failed, until one succeeds; the consumer retries it from the committed offset. */
@@ -68,11 +70,19 @@ export function createRouter(options: RouterOptions): Router {
         const claiming = claimBlock(claim, block, partitionsOfBlock(block, blockSize, commandPartitions));
         owner = claiming;
         owners.set(block, claiming);
-        claiming.catch(() => {
-          if (owners.get(block) === claiming) owners.delete(block);
-        });
+        claiming.then(
+          (claimed) => {
+            if (owners.get(block) === claiming) current.set(block, claimed);
+          },
+          () => {
+            if (owners.get(block) === claiming) owners.delete(block);
+          },
+        );
       }
       return owner;
+    },
+    holds(owner: BlockOwner): boolean {
+      return current.get(owner.block) === owner;
     },
     /** Lets go of a block; with `expected`, only if that owner still holds it (another batch may have claimed it again). */
     async drop(block: number, expected?: BlockOwner): Promise<void> {
@@ -81,6 +91,7 @@ export function createRouter(options: RouterOptions): Router {
       if (expected && (await owner.catch(() => undefined)) !== expected) return;
       if (owners.get(block) !== owner) return;
       owners.delete(block);
+      current.delete(block);
       await owner.then(releaseBlock, () => undefined).catch(() => undefined);
     },
   };
@@ -145,8 +156,10 @@ export function createRouter(options: RouterOptions): Router {
     },
     async stop() {
       keeper.stop();
-      // Lets the batch in hand finish: its transaction commits (or aborts) before the group is left.
+      // Lets the batch in hand finish, then the transactions still committing, before the group is
+      // left and the producers are let go.
       await consumer.stop();
+      await handleBatch.drain();
       await consumer.disconnect();
       await Promise.all([...owners.keys()].map((block) => ownerRegistry.drop(block)));
       await eventsReader.stop();

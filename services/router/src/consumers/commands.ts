@@ -20,7 +20,12 @@ export interface CommandHandlerDeps {
   deliveriesPartitions: number;
   blockSize: number;
   presence: Presence;
-  owners: { get(block: number): Promise<BlockOwner>; drop(block: number, expected?: BlockOwner): Promise<void> };
+  owners: {
+    get(block: number): Promise<BlockOwner>;
+    drop(block: number, expected?: BlockOwner): Promise<void>;
+    /** Whether `owner` still holds its block (it was not dropped or replaced). */
+    holds(owner: BlockOwner): boolean;
+  };
   seek: (partition: number, offset: number) => void;
   maxGroupSize: number;
   recentCapacity: number;
@@ -33,8 +38,16 @@ export interface CommandHandlerDeps {
 interface BatchPart {
   partition: number;
   outcomes: Outcome[];
+  /** The batch's first offset: where to read again if its transaction fails. */
+  firstOffset: string;
   /** The offset the consumer group resumes from once the transaction commits. */
   nextOffset: string;
+}
+
+/** The command handler: one call per fetched batch; `drain` waits for the transactions still committing. */
+export interface CommandHandler {
+  (payload: EachBatchPayload): Promise<void>;
+  drain(): Promise<void>;
 }
 
 /**
@@ -43,14 +56,22 @@ interface BatchPart {
  * Kafka transaction with their events, their deliveries and their consumer offsets. Either all of
  * it becomes visible or none of it does; on any failure the block's in-memory state is discarded
  * and rebuilt from the log before the batches are retried from their committed offsets.
+ *
+ * The router does not wait idle on the broker: once a round is decided and queued for its
+ * transaction, the consumer fetches and decides the next round while that transaction commits,
+ * but no further: a round waits for the transaction ahead of it before the one after it is
+ * fetched. A round decided on state that includes a transaction that then fails is refused with
+ * it (see transactionBatcher.ts), and its partitions are read again from their committed offsets.
  */
-export function createCommandHandler(deps: CommandHandlerDeps) {
+export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const now = deps.now ?? Date.now;
   const processed = deps.metrics.counter('router_commands_total', 'Commands processed, by outcome');
-  const batchLatency = deps.metrics.histogram('router_batch_ms', 'Time to decide and commit one batch');
+  const batchLatency = deps.metrics.histogram('router_batch_ms', 'Time to decide one batch and queue it for its transaction');
   const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to look up presence for and commit one transaction');
   const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
   const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
+  /** Batchers that may still be committing, for `drain`. */
+  const live = new Map<BlockOwner, TransactionBatcher<BatchPart>>();
   const hops = createHopTimer(deps.metrics);
 
   async function committedOffset(topic: string, partition: number): Promise<number> {
@@ -60,8 +81,41 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
 
   function batcherOf(owner: BlockOwner): TransactionBatcher<BatchPart> {
     let batcher = batchers.get(owner);
-    if (!batcher) batchers.set(owner, (batcher = createTransactionBatcher((parts) => commit(owner, parts))));
+    if (!batcher) {
+      batcher = createTransactionBatcher(
+        (parts) => commit(owner, parts),
+        (refused, err) => readAgain(owner, refused, err),
+      );
+      batchers.set(owner, batcher);
+      // A new owner: batchers of owners that no longer hold their block have nothing left to commit.
+      for (const old of live.keys()) if (!deps.owners.holds(old)) live.delete(old);
+      live.set(owner, batcher);
+    }
     return batcher;
+  }
+
+  /**
+   * A transaction failed: its batches and those queued behind it were consumed (their offsets
+   * resolved) but not committed. While this owner still holds the block, each of their partitions
+   * is sent back to the first of its refused batches, and the owner is dropped; the next owner
+   * checks every position against the committed offset before it decides anything (a commit that
+   * only seemed to fail moves it forward again). An owner already replaced leaves positions to
+   * the new one.
+   */
+  function readAgain(owner: BlockOwner, refused: readonly BatchPart[], err: unknown): void {
+    deps.logger.warn('transaction failed; rebuilding the state of its partitions before reading them again', { block: owner.block, err });
+    if (deps.owners.holds(owner)) {
+      const from = new Map<number, string>();
+      for (const part of refused) if (!from.has(part.partition)) from.set(part.partition, part.firstOffset);
+      for (const [partition, offset] of from) {
+        try {
+          deps.seek(partition, Number(offset));
+        } catch (seekErr) {
+          deps.logger.warn('could not seek back after a failed transaction; the consumer restarts from the committed offsets', { partition, err: seekErr });
+        }
+      }
+    }
+    void deps.owners.drop(owner.block, owner);
   }
 
   async function commit(owner: BlockOwner, parts: readonly BatchPart[]): Promise<void> {
@@ -116,7 +170,7 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     partitionsPerTransaction.observe(parts.length);
   }
 
-  return async function handleBatch(payload: EachBatchPayload): Promise<void> {
+  async function handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const started = now();
@@ -133,6 +187,8 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
         return;
       }
     }
+    const batcher = batcherOf(owner);
+    if (batcher.failed()) throw new Error(`block ${block}: a transaction of its current owner failed; the batch is read again`);
 
     const outcomes: Outcome[] = [];
     const fetched = stampNow();
@@ -159,17 +215,18 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     }
 
     const lastOffset = batch.lastOffset();
-    try {
-      await batcherOf(owner).submit({ partition: batch.partition, outcomes, nextOffset: String(Number(lastOffset) + 1) });
-    } catch (err) {
-      deps.logger.warn('batch failed; rebuilding the state of its partitions before retrying', { partition: batch.partition, block, err });
-      await deps.owners.drop(block, owner);
-      throw err;
-    }
+    // The transaction ahead of this round, if one is committing: the next round is fetched only
+    // once it is done, so at most one round waits behind a commit.
+    const ahead = batcher.inFlight();
+    const committed = batcher.submit({ partition: batch.partition, outcomes, firstOffset: batch.firstOffset() ?? lastOffset, nextOffset: String(Number(lastOffset) + 1) });
+    // Failures are handled by readAgain, which hears of every refused part at once.
+    committed.catch(() => undefined);
     payload.resolveOffset(lastOffset);
     batchLatency.observe(now() - started);
+    await ahead;
+    if (batcher.failed()) throw new Error(`block ${block}: the transaction ahead of this batch failed; it is read again`);
     await payload.heartbeat();
-  };
+  }
 
   function stampHeaders(outcome: Outcome): Record<string, string> {
     const stamps = outcome.stamps;
@@ -178,6 +235,12 @@ export function createCommandHandler(deps: CommandHandlerDeps) {
     if (stamps.received !== undefined) headers[HOP_HEADERS.received] = stampText(stamps.received);
     return headers;
   }
+
+  return Object.assign(handleBatch, {
+    async drain(): Promise<void> {
+      await Promise.all([...live.values()].map((b) => b.idle()));
+    },
+  });
 
   function decodeOrSkip(value: Buffer | null, offset: string): Command | undefined {
     if (!value) return undefined;

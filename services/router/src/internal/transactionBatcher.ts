@@ -6,27 +6,42 @@
  *
  * After a failed call the batcher is spent: that call's parts, the parts waiting and any part
  * submitted later are all refused with the same error, because they were decided on state that
- * included what failed. Its owner is then discarded and state is rebuilt from the log.
+ * included what failed. `onFailure` hears once, with every part that was refused then, so that
+ * their input can be read again; the owner is then discarded and state is rebuilt from the log.
  */
 export interface TransactionBatcher<P> {
   submit(part: P): Promise<void>;
+  /** Settles when the call running now (if any) ends, whether it committed or not. */
+  inFlight(): Promise<void>;
+  /** Settles when nothing runs and nothing waits. */
+  idle(): Promise<void>;
+  failed(): boolean;
 }
 
-export function createTransactionBatcher<P>(run: (parts: readonly P[]) => Promise<void>): TransactionBatcher<P> {
+export function createTransactionBatcher<P>(run: (parts: readonly P[]) => Promise<void>, onFailure?: (parts: readonly P[], err: unknown) => void): TransactionBatcher<P> {
   let waiting: { part: P; resolve: () => void; reject: (err: unknown) => void }[] = [];
   let scheduled = false;
-  let running = false;
+  let running: Promise<void> | undefined;
   let failure: { err: unknown } | undefined;
+  let idleWaiters: (() => void)[] = [];
 
   function schedule(): void {
-    if (scheduled || running || waiting.length === 0) return;
+    if (scheduled || running || waiting.length === 0) {
+      if (!scheduled && !running && waiting.length === 0) wakeIdle();
+      return;
+    }
     scheduled = true;
-    setImmediate(() => void flush());
+    setImmediate(() => void (running = flush()));
+  }
+
+  function wakeIdle(): void {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   async function flush(): Promise<void> {
     scheduled = false;
-    running = true;
     const taken = waiting;
     waiting = [];
     try {
@@ -34,10 +49,15 @@ export function createTransactionBatcher<P>(run: (parts: readonly P[]) => Promis
       for (const w of taken) w.resolve();
     } catch (err) {
       failure = { err };
-      for (const w of [...taken, ...waiting]) w.reject(err);
+      const refused = [...taken, ...waiting];
       waiting = [];
+      for (const w of refused) w.reject(err);
+      onFailure?.(
+        refused.map((w) => w.part),
+        err,
+      );
     } finally {
-      running = false;
+      running = undefined;
     }
     schedule();
   }
@@ -50,5 +70,11 @@ export function createTransactionBatcher<P>(run: (parts: readonly P[]) => Promis
         schedule();
       });
     },
+    inFlight: () => running ?? Promise.resolve(),
+    idle() {
+      if (!scheduled && !running && waiting.length === 0) return Promise.resolve();
+      return new Promise<void>((resolve) => idleWaiters.push(resolve));
+    },
+    failed: () => failure !== undefined,
   };
 }
