@@ -11,7 +11,7 @@ import type { Queryable } from '../queryable';
 
 /**
  * Inserts the rows that are not stored yet and returns the (conversation, seq) pairs it inserted.
- * A pair already present, from an earlier batch or another writer, is left untouched.
+ * A pair already present, from an earlier round or another writer, is left untouched.
  */
 export async function insertTimeline(db: Queryable, rows: readonly TimelineRow[]): Promise<{ conversationId: string; seq: number }[]> {
   if (rows.length === 0) return [];
