@@ -16,13 +16,13 @@ export const persisterSpec = {
     max: 300_000,
   }),
   PERSISTER_MAX_BATCH_BYTES: int({
-    description: 'Most bytes fetched per partition in one batch, which bounds the size of one database transaction',
+    description: 'Most bytes fetched per partition in one batch; a database transaction holds one fetch round, at most one batch per partition',
     default: 1_048_576,
     min: 1_024,
     max: 104_857_600,
   }),
   PERSISTER_DB_POOL_SIZE: int({
-    description: 'Postgres connections: one per partition being projected at a time, plus those of API requests',
+    description: 'Postgres connections: one for the projection (one round is written at a time), the rest for API requests',
     default: 20,
     min: 2,
     max: 500,

@@ -1,6 +1,6 @@
 /**
  * The persister: projects the events topic into Postgres, idempotently and one transaction per
- * fetched batch, and serves history, gap fills and offline sync over HTTP. `createPersister`
+ * fetch round (the batches of every partition fetched together), and serves history, gap fills and offline sync over HTTP. `createPersister`
  * wires it from injected collaborators; main.ts reads the environment and calls it.
  *
  * ```ts
@@ -45,7 +45,7 @@ export interface PersisterOptions {
   httpHost?: string;
   /** Longest a fetch waits for records when there are none; keep it low, see config.ts. */
   fetchWaitMs?: number;
-  /** Most bytes fetched per partition per batch, which bounds a batch's size. */
+  /** Most bytes fetched per partition per batch, which bounds a batch's size (a round holds one batch per partition). */
   maxBytesPerPartition?: number;
   /** Consumer group session timeout; default 10 s. */
   sessionTimeoutMs?: number;
@@ -57,7 +57,7 @@ export interface PersisterOptions {
 
 export interface Persister {
   start(): Promise<void>;
-  /** Stops the API and the consumer (the batch in hand finishes and commits first). Leaves the pool open. */
+  /** Stops the API and the consumer (the round in hand finishes and commits first). Leaves the pool open. */
   stop(): Promise<void>;
   readiness(): Promise<{ ready: boolean; reason?: string }>;
   /** The port the API listens on, once started. */
@@ -146,6 +146,7 @@ export function createPersister(options: PersisterOptions): Persister {
     consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // Every batch of a fetch round is handed over at once, so the round becomes one transaction.
       partitionsConsumedConcurrently: topicSpec('events').partitions,
       eachBatch: handleBatch,
     });
@@ -163,7 +164,7 @@ export function createPersister(options: PersisterOptions): Persister {
     async stop() {
       stopping = true;
       keeper.stop();
-      // consumer.stop() lets the batch in hand finish, including its database and Kafka commits.
+      // consumer.stop() lets the round in hand finish, including its database and Kafka commits.
       await Promise.all([api.close(), consumer.stop().then(() => consumer.disconnect())]);
       adminConnected = false;
       await admin.disconnect();

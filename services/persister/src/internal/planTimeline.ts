@@ -8,7 +8,7 @@ export function timelineKey(conversationId: string, seq: number): string {
 }
 
 /**
- * The persister_events rows of a batch: one per sequenced event, the first copy of a repeated
+ * The persister_events rows of a round: one per sequenced event, the first copy of a repeated
  * (conversation, seq) only, ordered by conversation and seq so concurrent writers of the same
  * rows take their locks in the same order. Receipts (seq null) are not in the timeline.
  */

@@ -6,7 +6,7 @@ import type { MemberConversation, Membership } from './tables/members';
 
 export type { ConversationInfo, MemberConversation, Membership };
 
-/** What one projected batch did. */
+/** What one projected round did. */
 export interface ProjectionResult {
   /** Sequenced events stored for the first time. */
   stored: number;
@@ -14,14 +14,18 @@ export interface ProjectionResult {
   duplicates: number;
   /** Receipts applied (they carry no seq and are always applied; applying one again changes nothing). */
   receipts: number;
-  /** Highest seq stored per conversation by this batch. */
+  /** Highest seq stored per conversation by this round. */
   lastSeqs: Map<string, number>;
 }
 
-/** The consumer's side: write a batch and its offsets atomically, and read the stored position. */
+/** The consumer's side: write a round of batches and their offsets atomically, and read the stored position. */
 export interface ProjectionWriter {
-  /** Projects the events (in log order) and records the offsets, all in one transaction. */
-  projectBatch(events: readonly Event[], offsets: readonly PartitionOffset[]): Promise<ProjectionResult>;
+  /**
+   * Projects the events and records the offsets, all in one transaction. The events of each
+   * partition come in log order; the partitions may follow one another in any order, since a
+   * conversation lives on one partition.
+   */
+  projectRound(events: readonly Event[], offsets: readonly PartitionOffset[]): Promise<ProjectionResult>;
   /** The next offset to read in a partition, or undefined when nothing was projected from it. */
   nextOffset(topic: string, partition: number): Promise<number | undefined>;
   /** The next offset to read in every partition projected from so far. */

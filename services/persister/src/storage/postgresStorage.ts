@@ -14,7 +14,7 @@ import { advanceCursors, selectReadPositions } from './tables/readCursors';
 /** The persister's storage over a Postgres pool: the projection's writes and the API's reads. */
 export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
   return {
-    async projectBatch(events, offsets) {
+    async projectRound(events, offsets) {
       return inTransaction(pool, (client) => projectInto(client, events, offsets));
     },
     nextOffset: (topic, partition) => selectNextOffset(pool, topic, partition),
@@ -57,7 +57,8 @@ async function projectInto(client: pg.PoolClient, events: readonly Event[], offs
   await applyDeletions(client, effects.deletions);
   await eraseDeletedText(client, effects.deletions);
   await advanceCursors(client, effects.cursors);
-  await advanceOffsets(client, offsets);
+  // Sorted, so two writers of overlapping rounds (a partition's previous owner finishing late) lock the rows in the same order.
+  await advanceOffsets(client, [...offsets].sort(byTopicAndPartition));
   return {
     stored: inserted.length,
     duplicates: events.filter((e) => e.seq !== null).length - inserted.length,
@@ -66,12 +67,17 @@ async function projectInto(client: pg.PoolClient, events: readonly Event[], offs
   };
 }
 
+function byTopicAndPartition(a: PartitionOffset, b: PartitionOffset): number {
+  if (a.topic !== b.topic) return a.topic < b.topic ? -1 : 1;
+  return a.partition - b.partition;
+}
+
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // The pool listens for errors only on idle connections. A checked-out one that breaks between
   // two queries (the server restarts) emits 'error', which without a listener ends the process;
-  // the query in flight, or the next one, fails on its own and the batch is retried.
+  // the query in flight, or the next one, fails on its own and the round is retried.
   const onError = (err: Error) => void (broken = err);
   client.on('error', onError);
   try {

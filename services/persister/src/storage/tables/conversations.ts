@@ -1,5 +1,6 @@
 import type { ConversationChange } from '../../types/projection';
-import { fromEpochMs, type Queryable } from '../queryable';
+import { int8Array, textArray, timestamptzArray } from '../binaryArrays';
+import type { Queryable } from '../queryable';
 
 /*
  * persister_conversations: one row per conversation with its kind, group name and the highest
@@ -17,20 +18,18 @@ export async function upsertConversations(db: Queryable, changes: readonly Conve
   if (changes.length === 0) return;
   await db.query(
     `INSERT INTO persister_conversations AS c (conversation_id, kind, name, last_seq, created_at, updated_at)
-     SELECT u.conversation_id, u.kind, u.name, u.last_seq, ${fromEpochMs('u.first_ms')}, ${fromEpochMs('u.last_ms')}
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::float8[], $6::float8[])
-            AS u(conversation_id, kind, name, last_seq, first_ms, last_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::timestamptz[])
      ON CONFLICT (conversation_id) DO UPDATE SET
        name = COALESCE(EXCLUDED.name, c.name),
        last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq),
        updated_at = GREATEST(c.updated_at, EXCLUDED.updated_at)`,
     [
-      changes.map((c) => c.conversationId),
-      changes.map((c) => c.kind),
-      changes.map((c) => c.name),
-      changes.map((c) => c.lastSeq),
-      changes.map((c) => c.firstAt),
-      changes.map((c) => c.lastAt),
+      textArray(changes.map((c) => c.conversationId)),
+      textArray(changes.map((c) => c.kind)),
+      textArray(changes.map((c) => c.name)),
+      int8Array(changes.map((c) => c.lastSeq)),
+      timestamptzArray(changes.map((c) => c.firstAt)),
+      timestamptzArray(changes.map((c) => c.lastAt)),
     ],
   );
 }

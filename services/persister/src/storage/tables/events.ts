@@ -1,6 +1,7 @@
 import type { ClientEvent } from '@switchboard/protocol';
 import type { TimelineRow } from '../../types/projection';
-import { fromEpochMs, type Queryable } from '../queryable';
+import { int8Array, jsonbArray, textArray, timestamptzArray } from '../binaryArrays';
+import type { Queryable } from '../queryable';
 
 /*
  * persister_events: the timeline of every conversation, one row per sequenced event, with the
@@ -10,24 +11,22 @@ import { fromEpochMs, type Queryable } from '../queryable';
 
 /**
  * Inserts the rows that are not stored yet and returns the (conversation, seq) pairs it inserted.
- * A pair already present, from an earlier batch or another writer, is left untouched.
+ * A pair already present, from an earlier round or another writer, is left untouched.
  */
 export async function insertTimeline(db: Queryable, rows: readonly TimelineRow[]): Promise<{ conversationId: string; seq: number }[]> {
   if (rows.length === 0) return [];
   const result = await db.query<{ conversation_id: string; seq: string }>(
     `INSERT INTO persister_events (conversation_id, seq, kind, actor_id, occurred_at, payload)
-     SELECT r.conversation_id, r.seq, r.kind, r.actor_id, ${fromEpochMs('r.occurred_ms')}, r.payload
-       FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::float8[], $6::jsonb[])
-            AS r(conversation_id, seq, kind, actor_id, occurred_ms, payload)
+     SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[], $6::jsonb[])
      ON CONFLICT (conversation_id, seq) DO NOTHING
      RETURNING conversation_id, seq`,
     [
-      rows.map((r) => r.conversationId),
-      rows.map((r) => r.seq),
-      rows.map((r) => r.kind),
-      rows.map((r) => r.actorId),
-      rows.map((r) => r.occurredAt),
-      rows.map((r) => JSON.stringify(r.payload)),
+      textArray(rows.map((r) => r.conversationId)),
+      int8Array(rows.map((r) => r.seq)),
+      textArray(rows.map((r) => r.kind)),
+      textArray(rows.map((r) => r.actorId)),
+      timestamptzArray(rows.map((r) => r.occurredAt)),
+      jsonbArray(rows.map((r) => JSON.stringify(r.payload))),
     ],
   );
   return result.rows.map((row) => ({ conversationId: row.conversation_id, seq: Number(row.seq) }));
@@ -39,7 +38,7 @@ export async function insertTimeline(db: Queryable, rows: readonly TimelineRow[]
  */
 export async function eraseDeletedText(db: Queryable, targets: readonly { conversationId: string; targetSeq: number }[]): Promise<void> {
   if (targets.length === 0) return;
-  const values = [targets.map((t) => t.conversationId), targets.map((t) => t.targetSeq)];
+  const values = [textArray(targets.map((t) => t.conversationId)), int8Array(targets.map((t) => t.targetSeq))];
   await db.query(
     `UPDATE persister_events e SET payload = e.payload - 'body'
        FROM unnest($1::text[], $2::bigint[]) AS d(conversation_id, target_seq)

@@ -1,5 +1,6 @@
 import type { MembershipChange } from '../../types/projection';
 import type { ConversationInfo } from './conversations';
+import { int8Array, textArray } from '../binaryArrays';
 import type { Queryable } from '../queryable';
 
 /*
@@ -28,7 +29,12 @@ export async function applyMembershipChanges(db: Queryable, changes: readonly Me
        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[])
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET joined_seq = EXCLUDED.joined_seq, removed_seq = EXCLUDED.removed_seq
         WHERE GREATEST(EXCLUDED.joined_seq, COALESCE(EXCLUDED.removed_seq, 0)) > GREATEST(m.joined_seq, COALESCE(m.removed_seq, 0))`,
-      [joins.map((c) => c.conversationId), joins.map((c) => c.userId), joins.map((c) => c.joinedSeq), joins.map((c) => c.removedSeq)],
+      [
+        textArray(joins.map((c) => c.conversationId)),
+        textArray(joins.map((c) => c.userId)),
+        int8Array(joins.map((c) => c.joinedSeq)),
+        int8Array(joins.map((c) => c.removedSeq)),
+      ],
     );
   }
   if (removals.length > 0) {
@@ -37,7 +43,7 @@ export async function applyMembershipChanges(db: Queryable, changes: readonly Me
          FROM unnest($1::text[], $2::text[], $3::bigint[]) AS r(conversation_id, user_id, removed_seq)
         WHERE m.conversation_id = r.conversation_id AND m.user_id = r.user_id
           AND r.removed_seq > GREATEST(m.joined_seq, COALESCE(m.removed_seq, 0))`,
-      [removals.map((c) => c.conversationId), removals.map((c) => c.userId), removals.map((c) => c.removedSeq)],
+      [textArray(removals.map((c) => c.conversationId)), textArray(removals.map((c) => c.userId)), int8Array(removals.map((c) => c.removedSeq))],
     );
   }
 }

@@ -1,4 +1,5 @@
 import type { PartitionOffset } from '../../types/projection';
+import { int4Array, int8Array, textArray } from '../binaryArrays';
 import type { Queryable } from '../queryable';
 
 /*
@@ -17,7 +18,7 @@ export async function advanceOffsets(db: Queryable, offsets: readonly PartitionO
      ON CONFLICT (topic, partition) DO UPDATE SET
        next_offset = GREATEST(o.next_offset, EXCLUDED.next_offset),
        updated_at = now()`,
-    [offsets.map((o) => o.topic), offsets.map((o) => o.partition), offsets.map((o) => o.nextOffset)],
+    [textArray(offsets.map((o) => o.topic)), int4Array(offsets.map((o) => o.partition)), int8Array(offsets.map((o) => o.nextOffset))],
   );
 }
 

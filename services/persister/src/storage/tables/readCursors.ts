@@ -1,5 +1,6 @@
 import type { CursorChange } from '../../types/projection';
-import { fromEpochMs, type Queryable } from '../queryable';
+import { int8Array, textArray, timestamptzArray } from '../binaryArrays';
+import type { Queryable } from '../queryable';
 
 /*
  * persister_read_cursors: how far each member has read and received each conversation. Both
@@ -11,19 +12,18 @@ export async function advanceCursors(db: Queryable, changes: readonly CursorChan
   if (changes.length === 0) return;
   await db.query(
     `INSERT INTO persister_read_cursors AS r (conversation_id, user_id, read_seq, delivered_seq, updated_at)
-     SELECT u.conversation_id, u.user_id, u.read_seq, u.delivered_seq, ${fromEpochMs('u.at_ms')}
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::float8[]) AS u(conversation_id, user_id, read_seq, delivered_seq, at_ms)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::timestamptz[])
      ON CONFLICT (conversation_id, user_id) DO UPDATE SET
        read_seq = GREATEST(r.read_seq, EXCLUDED.read_seq),
        delivered_seq = GREATEST(r.delivered_seq, EXCLUDED.delivered_seq),
        updated_at = GREATEST(r.updated_at, EXCLUDED.updated_at)
      WHERE EXCLUDED.read_seq > r.read_seq OR EXCLUDED.delivered_seq > r.delivered_seq`,
     [
-      changes.map((c) => c.conversationId),
-      changes.map((c) => c.userId),
-      changes.map((c) => c.readSeq),
-      changes.map((c) => c.deliveredSeq),
-      changes.map((c) => c.at),
+      textArray(changes.map((c) => c.conversationId)),
+      textArray(changes.map((c) => c.userId)),
+      int8Array(changes.map((c) => c.readSeq)),
+      int8Array(changes.map((c) => c.deliveredSeq)),
+      timestamptzArray(changes.map((c) => c.at)),
     ],
   );
 }
