@@ -118,7 +118,7 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
       }
       if (sbRun) {
         const perMessage = budgetedMicroseconds(sbRun.usage as UsageWindow, sb.deliveredPerSecond);
-        targets.push({ scenario: 'S1', target: `≤ ${CPU_BUDGET_US} µs CPU per message, Kafka's broker aside (issue 11)`, measured: `${num(perMessage, 0)} µs`, met: perMessage <= CPU_BUDGET_US });
+        targets.push({ scenario: 'S1', target: `≤ ${CPU_BUDGET_US} µs CPU per message, the broker and the load generator aside (issue 11)`, measured: `${num(perMessage, 0)} µs`, met: perMessage <= CPU_BUDGET_US });
       }
       targets.push({ scenario: 'S1', target: 'p50 ≤ 10 ms', measured: `${num(sb.latency.p50Ms, 2)} ms`, met: sb.latency.p50Ms <= 10 });
       targets.push({ scenario: 'S1', target: 'p99 ≤ 50 ms', measured: `${num(sb.latency.p99Ms, 2)} ms`, met: sb.latency.p99Ms <= 50 });
