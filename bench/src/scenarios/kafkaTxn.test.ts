@@ -12,8 +12,8 @@ test('quantiles are nearest-rank over sorted values', () => {
 });
 
 test('rounds of a variant and size are pooled: rate from summed counts and time, percentiles of all durations', () => {
-  const runA = { transactions: 4, seconds: 2, latenciesMs: [10, 20, 30, 40] };
-  const runB = { transactions: 2, seconds: 2, latenciesMs: [50, 60] };
+  const runA = { transactions: 4, seconds: 2, latenciesMs: [10, 20, 30, 40], requestsPerTxn: { FindCoordinator: 4, EndTxn: 1 } };
+  const runB = { transactions: 2, seconds: 2, latenciesMs: [50, 60], requestsPerTxn: { FindCoordinator: 5.5, EndTxn: 1 } };
   const a = phaseOf('kafkajs', 10, 1, runA, 40, 2);
   const b = phaseOf('kafkajs', 10, 2, runB, 60, 4);
   const other = phaseOf('kafkajs-cached', 10, 1, { transactions: 1, seconds: 1, latenciesMs: [5] }, undefined, 3);
@@ -33,6 +33,8 @@ test('rounds of a variant and size are pooled: rate from summed counts and time,
   assert.equal(pooled?.p99Ms, 60);
   assert.equal(pooled?.cpuPressurePercent, 50);
   assert.equal(pooled?.loadAverage, 3);
+  assert.deepEqual(pooled?.requestsPerTxn, { FindCoordinator: 4.5, EndTxn: 1 }, 'weighted by transactions');
   assert.equal(single?.variant, 'kafkajs-cached');
+  assert.equal(single?.requestsPerTxn, undefined);
   assert.equal(single?.cpuPressurePercent, undefined);
 });

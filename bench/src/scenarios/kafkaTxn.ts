@@ -30,6 +30,7 @@ export interface TxnPhase {
   cpuPressurePercent: number | undefined;
   /** 1-minute load average at the phase's end. */
   loadAverage: number;
+  requestsPerTxn?: Record<string, number>;
 }
 
 export interface TxnSummary extends Omit<TxnPhase, 'round'> {
@@ -77,6 +78,7 @@ export function phaseOf(variant: TxnVariant, recordsPerTxn: number, round: numbe
     p99Ms: quantile(sorted, 0.99),
     cpuPressurePercent: pressure,
     loadAverage: load,
+    ...(run.requestsPerTxn ? { requestsPerTxn: run.requestsPerTxn } : {}),
   };
 }
 
@@ -97,6 +99,8 @@ export function summarize(phases: readonly TxnPhase[], latencies: ReadonlyMap<Tx
     const transactions = group.reduce((n, p) => n + p.transactions, 0);
     const seconds = group.reduce((n, p) => n + p.seconds, 0);
     const pressures = group.map((p) => p.cpuPressurePercent).filter((p): p is number => p !== undefined);
+    const requests = new Map<string, number>();
+    for (const p of group) for (const [api, perTxn] of Object.entries(p.requestsPerTxn ?? {})) requests.set(api, (requests.get(api) ?? 0) + perTxn * p.transactions);
     return {
       variant: first.variant,
       recordsPerTxn: first.recordsPerTxn,
@@ -108,6 +112,7 @@ export function summarize(phases: readonly TxnPhase[], latencies: ReadonlyMap<Tx
       p99Ms: quantile(all, 0.99),
       cpuPressurePercent: mean(pressures),
       loadAverage: mean(group.map((p) => p.loadAverage)) ?? 0,
+      ...(requests.size ? { requestsPerTxn: Object.fromEntries([...requests].map(([api, count]) => [api, count / Math.max(1, transactions)])) } : {}),
     };
   });
 }
@@ -183,7 +188,16 @@ function cpuPressureTotal(): number | undefined {
  */
 export async function runKafkaTxn(ctx: BenchContext, options: KafkaTxnOptions): Promise<RunOf<KafkaTxnResult>> {
   const ns = randomNamespace('bench-txn-');
-  const kafka = createKafka({ brokers: ctx.env.brokers.split(','), clientId: 'bench-txn' });
+  // kafkajs logs every CONCURRENT_TRANSACTIONS answer it retries as an error; those are counted
+  // (as extra AddPartitionsToTxn requests), not printed.
+  const kafka = createKafka({
+    brokers: ctx.env.brokers.split(','),
+    clientId: 'bench-txn',
+    log: (level, message, extra) => {
+      if (/concurrent operation on the same transaction/.test(`${message} ${String(extra.error ?? '')}`)) return;
+      process.stderr.write(`${JSON.stringify({ level, logger: 'kafkajs', message, ...extra })}\n`);
+    },
+  });
   const brokers = ctx.env.brokers.split(',');
   const ckjsSkipped = ckjsProblem(options.ckjsDir);
   const variants: TxnVariant[] = ckjsSkipped ? ['kafkajs', 'kafkajs-cached'] : ['kafkajs', 'kafkajs-cached', 'ckjs'];
@@ -237,8 +251,9 @@ export async function runKafkaTxn(ctx: BenchContext, options: KafkaTxnOptions): 
           const phase = phaseOf(variant, n, round, run, pressure, loadavg()[0]!);
           phases.push(phase);
           latencies.set(phase, run.latenciesMs);
+          const perTxn = phase.requestsPerTxn ? `; per txn ${Object.entries(phase.requestsPerTxn).map(([api, k]) => `${api} ${k.toFixed(2)}`).join(', ')}` : '';
           ctx.log(
-            `  kafka-txn r${round} n=${n} ${variant}: ${phase.transactions} txn in ${phase.seconds.toFixed(1)} s, ${phase.txnPerSecond.toFixed(1)} txn/s, p50 ${phase.p50Ms.toFixed(1)} ms, p99 ${phase.p99Ms.toFixed(1)} ms (CPU pressure ${pressure?.toFixed(0) ?? '?'} %, load ${phase.loadAverage.toFixed(1)})`,
+            `  kafka-txn r${round} n=${n} ${variant}: ${phase.transactions} txn in ${phase.seconds.toFixed(1)} s, ${phase.txnPerSecond.toFixed(1)} txn/s, p50 ${phase.p50Ms.toFixed(1)} ms, p99 ${phase.p99Ms.toFixed(1)} ms (CPU pressure ${pressure?.toFixed(0) ?? '?'} %, load ${phase.loadAverage.toFixed(1)})${perTxn}`,
           );
         }
       }

@@ -6,6 +6,8 @@ export interface TxnLoopRun {
   /** From the first measured transaction's start to the last one's commit. */
   seconds: number;
   latenciesMs: number[];
+  /** Requests per measured transaction by API name, when the client reports its requests (kafkajs). */
+  requestsPerTxn?: Record<string, number>;
 }
 
 export interface TxnLoopOptions {
@@ -37,11 +39,14 @@ export async function runTxnLoop(options: TxnLoopOptions): Promise<TxnLoopRun> {
   let firstStart = 0;
   let lastEnd = 0;
   let deadline = Number.POSITIVE_INFINITY;
+  /** A measured (not warm-up) transaction is under way. */
+  let measuring = false;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   const transact = async (records: KafkaMessage[]) => {
     const started = performance.now();
+    measuring = done >= options.warmup;
     const tx = await producer.transaction();
     try {
       await tx.send({
@@ -56,6 +61,7 @@ export async function runTxnLoop(options: TxnLoopOptions): Promise<TxnLoopRun> {
       throw err;
     }
     const ended = performance.now();
+    measuring = false;
     done += 1;
     if (done === options.warmup + 1) {
       firstStart = started;
@@ -66,6 +72,14 @@ export async function runTxnLoop(options: TxnLoopOptions): Promise<TxnLoopRun> {
       lastEnd = ended;
     }
   };
+
+  // kafkajs names FindCoordinator (API key 10) GroupCoordinator.
+  const requests = new Map<string, number>();
+  producer.on(producer.events.REQUEST, ({ payload }) => {
+    if (!measuring) return;
+    const api = payload.apiKey === 10 ? 'FindCoordinator' : payload.apiName;
+    requests.set(api, (requests.get(api) ?? 0) + 1);
+  });
 
   const enough = () => latenciesMs.length >= options.maxTransactions || performance.now() >= deadline;
   let failure: unknown;
@@ -102,5 +116,7 @@ export async function runTxnLoop(options: TxnLoopOptions): Promise<TxnLoopRun> {
     await consumer.disconnect().catch(() => undefined);
   }
   if (failure) throw failure;
-  return { transactions: latenciesMs.length, seconds: (lastEnd - firstStart) / 1000, latenciesMs };
+  const n = Math.max(1, latenciesMs.length);
+  const requestsPerTxn = Object.fromEntries([...requests].map(([api, count]) => [api, count / n]));
+  return { transactions: latenciesMs.length, seconds: (lastEnd - firstStart) / 1000, latenciesMs, requestsPerTxn };
 }
