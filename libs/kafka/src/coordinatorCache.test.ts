@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { coordinatorErrorKind, createCoordinatorCache, type CoordinatorQuery } from './coordinatorCache';
+import { coordinatorErrorKind, createCoordinatorCache, type CoordinatorCacheOptions, type CoordinatorQuery } from './coordinatorCache';
 
 /** kafkajs's protocol errors carry `type`; its connection errors a class name. */
 const protocolError = (type: string) => Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type });
@@ -15,6 +15,9 @@ class FakeBroker {
   isConnected() {
     return this.connected;
   }
+  async addPartitionsToTxn(request: { transactionalId: string }) {
+    return this.endTxn(request);
+  }
   async endTxn(request: { transactionalId: string }) {
     this.calls.push(request.transactionalId);
     const failure = this.failures.shift();
@@ -24,13 +27,17 @@ class FakeBroker {
 }
 
 function cluster(...brokers: FakeBroker[]) {
+  return clusterWith({}, ...brokers);
+}
+
+function clusterWith(options: CoordinatorCacheOptions, ...brokers: FakeBroker[]) {
   const queries: CoordinatorQuery[] = [];
   let next = 0;
   const lookup = async (q: CoordinatorQuery) => {
     queries.push(q);
     return brokers[Math.min(next++, brokers.length - 1)]!;
   };
-  return { cache: createCoordinatorCache(lookup), queries };
+  return { cache: createCoordinatorCache(lookup, options), queries };
 }
 
 const TXN = { groupId: 'tx-1', coordinatorType: 1 };
@@ -62,7 +69,7 @@ test('a coordinator is looked up once per type and key, then served from the cac
   await cache.find({ groupId: 'group-a', coordinatorType: 0 });
   assert.equal(queries.length, 3, 'transaction tx-1, group tx-1 and group group-a');
   assert.equal(b1.calls.length, 5);
-  assert.deepEqual(cache.stats, { lookups: 3, hits: 5, invalidations: 0, reissued: 0 });
+  assert.deepEqual(cache.stats, { lookups: 3, hits: 5, invalidations: 0, reissued: 0, concurrentRetries: 0 });
 });
 
 test('concurrent first look-ups share one request', async () => {
@@ -153,4 +160,34 @@ test('the broker handed out still behaves as the broker for everything else', as
   const broker = await cache.find(TXN);
   assert.equal(broker.nodeId, 7);
   assert.equal(broker.isConnected(), true);
+});
+
+test('CONCURRENT_TRANSACTIONS to AddPartitionsToTxn is sent again after each wait, then left to kafkajs', async () => {
+  const slept: number[] = [];
+  const sleep = async (ms: number) => void slept.push(ms);
+  const b1 = new FakeBroker(1);
+  const { cache, queries } = clusterWith({ concurrentTransactionsRetryMs: [1, 2, 4], sleep }, b1);
+  b1.failures.push(protocolError('CONCURRENT_TRANSACTIONS'), protocolError('CONCURRENT_TRANSACTIONS'));
+  assert.deepEqual(await (await cache.find(TXN)).addPartitionsToTxn({ transactionalId: 'tx-1' }), { from: 1 });
+  assert.deepEqual(slept, [1, 2]);
+  assert.equal(b1.calls.length, 3);
+
+  b1.failures.push(...Array.from({ length: 4 }, () => protocolError('CONCURRENT_TRANSACTIONS')));
+  await assert.rejects((await cache.find(TXN)).addPartitionsToTxn({ transactionalId: 'tx-1' }), { type: 'CONCURRENT_TRANSACTIONS' });
+  assert.deepEqual(slept, [1, 2, 1, 2, 4], 'the waits start again for every request');
+  assert.equal(cache.stats.concurrentRetries, 5);
+  assert.equal(queries.length, 1, 'the coordinator stays cached');
+});
+
+test('CONCURRENT_TRANSACTIONS to EndTxn, or with no waits configured, goes straight to kafkajs', async () => {
+  const slept: number[] = [];
+  const b1 = new FakeBroker(1);
+  const { cache } = clusterWith({ concurrentTransactionsRetryMs: [1, 2], sleep: async (ms) => void slept.push(ms) }, b1);
+  b1.failures.push(protocolError('CONCURRENT_TRANSACTIONS'));
+  await assert.rejects((await cache.find(TXN)).endTxn({ transactionalId: 'tx-1' }), { type: 'CONCURRENT_TRANSACTIONS' });
+  const b2 = new FakeBroker(2);
+  const plain = cluster(b2);
+  b2.failures.push(protocolError('CONCURRENT_TRANSACTIONS'));
+  await assert.rejects((await plain.cache.find(TXN)).addPartitionsToTxn({ transactionalId: 'tx-1' }), { type: 'CONCURRENT_TRANSACTIONS' });
+  assert.deepEqual(slept, []);
 });

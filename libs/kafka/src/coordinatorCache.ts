@@ -24,8 +24,26 @@ export type CoordinatorLookup<B extends CoordinatorBroker> = (query: Coordinator
 export interface CoordinatorCache<B extends CoordinatorBroker> {
   /** Same contract as kafkajs's cluster.findGroupCoordinator. */
   find: CoordinatorLookup<B>;
-  readonly stats: { lookups: number; hits: number; invalidations: number; reissued: number };
+  readonly stats: { lookups: number; hits: number; invalidations: number; reissued: number; concurrentRetries: number };
 }
+
+export interface CoordinatorCacheOptions {
+  /**
+   * Waits (ms) before sending AddPartitionsToTxn or AddOffsetsToTxn again when the coordinator
+   * answers CONCURRENT_TRANSACTIONS; once they are used up the error goes to kafkajs, which
+   * retries as usual. Empty: kafkajs retries every time.
+   */
+  concurrentTransactionsRetryMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
+}
+
+// The coordinator answers CONCURRENT_TRANSACTIONS to the next transaction's first request until
+// the last commit's markers are written, typically a few ms after EndTxn returned. Uncached, the
+// FindCoordinator round trip before it mostly covered that time; cached, the request comes right
+// away, and kafkajs's own retry refreshes the metadata before sending it again. Retrying here
+// sends only the request again.
+export const CONCURRENT_TRANSACTIONS_RETRY_MS: readonly number[] = [1, 1, 2, 2, 3, 4, 6, 8, 12, 16];
+const CONCURRENT_RETRIED = new Set(['addPartitionsToTxn', 'addOffsetsToTxn']);
 
 // The requests kafkajs sends to a coordinator it looked up. A NOT_COORDINATOR answer to one of
 // them means the broker did nothing, so it is sent again, once, to the coordinator looked up anew:
@@ -57,9 +75,25 @@ export function coordinatorErrorKind(err: unknown): 'moved' | 'loading' | 'conne
   return undefined;
 }
 
-export function createCoordinatorCache<B extends CoordinatorBroker>(lookup: CoordinatorLookup<B>): CoordinatorCache<B> {
+export function createCoordinatorCache<B extends CoordinatorBroker>(lookup: CoordinatorLookup<B>, options: CoordinatorCacheOptions = {}): CoordinatorCache<B> {
   const entries = new Map<string, Promise<B>>();
-  const stats = { lookups: 0, hits: 0, invalidations: 0, reissued: 0 };
+  const stats = { lookups: 0, hits: 0, invalidations: 0, reissued: 0, concurrentRetries: 0 };
+  const waits = options.concurrentTransactionsRetryMs ?? [];
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** Sends a request, again after each wait while the coordinator answers CONCURRENT_TRANSACTIONS. */
+  const send = async (request: () => Promise<unknown>, retried: boolean): Promise<unknown> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (err) {
+        const wait = waits[attempt];
+        if (!retried || wait === undefined || (err as { type?: unknown } | null)?.type !== 'CONCURRENT_TRANSACTIONS') throw err;
+        stats.concurrentRetries += 1;
+        await sleep(wait);
+      }
+    }
+  };
   const keyOf = (q: CoordinatorQuery) => `${q.coordinatorType ?? 0}:${q.groupId}`;
 
   /** Forgets the entry for `key` if it still is `entry` (a newer lookup is kept). */
@@ -99,7 +133,7 @@ export function createCoordinatorCache<B extends CoordinatorBroker>(lookup: Coor
         if (typeof prop !== 'string' || !COORDINATOR_REQUESTS.has(prop) || typeof value !== 'function') return value;
         return async (...args: unknown[]) => {
           try {
-            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+            return await send(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args), CONCURRENT_RETRIED.has(prop));
           } catch (err) {
             const kind = coordinatorErrorKind(err);
             if (kind === undefined) throw err;
@@ -135,9 +169,14 @@ const CREATE_CLUSTER = 'private:Kafka:createCluster';
  * is private to kafkajs, so it is caught as kafka.producer() makes it (synchronously) and only
  * that cluster's findGroupCoordinator is wrapped; other producers, consumers and admins of the
  * same Kafka instance are unaffected. Throws if kafkajs's internals are not as expected (checked
- * against kafkajs 2.2.4), rather than silently doing nothing.
+ * against kafkajs 2.2.4), rather than silently doing nothing. By default CONCURRENT_TRANSACTIONS
+ * answers are retried at the coordinator (CONCURRENT_TRANSACTIONS_RETRY_MS).
  */
-export function producerWithCoordinatorCache(kafka: Kafka, config: ProducerConfig): { producer: Producer; coordinators: CoordinatorCache<CoordinatorBroker> } {
+export function producerWithCoordinatorCache(
+  kafka: Kafka,
+  config: ProducerConfig,
+  options: CoordinatorCacheOptions = { concurrentTransactionsRetryMs: CONCURRENT_TRANSACTIONS_RETRY_MS },
+): { producer: Producer; coordinators: CoordinatorCache<CoordinatorBroker> } {
   const holder = kafka as unknown as Record<symbol, unknown>;
   const key = Object.getOwnPropertySymbols(kafka).find((s) => s.description === CREATE_CLUSTER);
   const createCluster = key === undefined ? undefined : holder[key];
@@ -152,7 +191,7 @@ export function producerWithCoordinatorCache(kafka: Kafka, config: ProducerConfi
   }
   const target = cluster as Partial<ClusterLike> | undefined;
   if (typeof target?.findGroupCoordinator !== 'function') throw new Error('coordinator cache: the producer made no cluster with findGroupCoordinator (kafkajs upgraded?)');
-  const coordinators = createCoordinatorCache(target.findGroupCoordinator.bind(target));
+  const coordinators = createCoordinatorCache(target.findGroupCoordinator.bind(target), options);
   target.findGroupCoordinator = coordinators.find;
   return { producer, coordinators };
 }
