@@ -3,17 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka, Producer, ProducerConfig } from 'kafkajs';
-import { createKafka, producerWithCoordinatorCache } from '@switchboard/kafka';
+import { CONCURRENT_TRANSACTIONS_RETRY_MS, createKafka, producerWithCoordinatorCache } from '@switchboard/kafka';
 import { randomNamespace } from '../platform/switchboard';
 import { usageOf, type BenchContext } from './context';
 import type { RunOf } from './messaging';
 import { runTxnLoop, type TxnLoopRun } from './txnLoop';
 
-export type TxnVariant = 'kafkajs' | 'kafkajs-cached' | 'ckjs';
+export type TxnVariant = 'kafkajs' | 'kafkajs-cached' | 'kafkajs-cached-retry' | 'ckjs';
+type KafkajsVariant = Exclude<TxnVariant, 'ckjs'>;
 
 export const VARIANT_LABELS: Record<TxnVariant, string> = {
   kafkajs: 'kafkajs 2.2.4 as is',
-  'kafkajs-cached': 'kafkajs 2.2.4 with the coordinator cache',
+  'kafkajs-cached': 'kafkajs 2.2.4, coordinators cached',
+  'kafkajs-cached-retry': 'kafkajs 2.2.4, coordinators cached, CONCURRENT_TRANSACTIONS retried at the coordinator',
   ckjs: '@confluentinc/kafka-javascript (librdkafka)',
 };
 
@@ -129,9 +131,11 @@ export function ckjsProblem(dir: string | undefined): string | undefined {
 
 const RETRY = { initialRetryTime: 2, multiplier: 1.2, maxRetryTime: 5_000, retries: 40 };
 
-function producerOf(kafka: Kafka, variant: 'kafkajs' | 'kafkajs-cached', transactionalId: string): Producer {
+function producerOf(kafka: Kafka, variant: KafkajsVariant, transactionalId: string): Producer {
   const config: ProducerConfig = { transactionalId, idempotent: true, maxInFlightRequests: 1, transactionTimeout: 30_000, allowAutoTopicCreation: false, retry: RETRY };
-  return variant === 'kafkajs-cached' ? producerWithCoordinatorCache(kafka, config).producer : kafka.producer(config);
+  if (variant === 'kafkajs') return kafka.producer(config);
+  const retryMs = variant === 'kafkajs-cached-retry' ? CONCURRENT_TRANSACTIONS_RETRY_MS : [];
+  return producerWithCoordinatorCache(kafka, config, { concurrentTransactionsRetryMs: retryMs }).producer;
 }
 
 interface PhaseSpec {
@@ -146,7 +150,7 @@ interface PhaseSpec {
   maxMs: number;
 }
 
-async function kafkajsPhase(kafka: Kafka, variant: 'kafkajs' | 'kafkajs-cached', spec: PhaseSpec): Promise<TxnLoopRun> {
+async function kafkajsPhase(kafka: Kafka, variant: KafkajsVariant, spec: PhaseSpec): Promise<TxnLoopRun> {
   const producer = producerOf(kafka, variant, spec.transactionalId);
   await producer.connect();
   try {
@@ -200,7 +204,8 @@ export async function runKafkaTxn(ctx: BenchContext, options: KafkaTxnOptions): 
   });
   const brokers = ctx.env.brokers.split(',');
   const ckjsSkipped = ckjsProblem(options.ckjsDir);
-  const variants: TxnVariant[] = ckjsSkipped ? ['kafkajs', 'kafkajs-cached'] : ['kafkajs', 'kafkajs-cached', 'ckjs'];
+  const kafkajsVariants: TxnVariant[] = ['kafkajs', 'kafkajs-cached', 'kafkajs-cached-retry'];
+  const variants: TxnVariant[] = ckjsSkipped ? kafkajsVariants : [...kafkajsVariants, 'ckjs'];
   if (ckjsSkipped) ctx.log(`  kafka-txn: librdkafka variant skipped: ${ckjsSkipped}`);
   // Enough input for the cap of every phase; each phase reads it from the start in a group of its own.
   const maxTransactions = (n: number) => (n >= 500 ? 300 : n >= 10 ? 1_500 : 3_000);
