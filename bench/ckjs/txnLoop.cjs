@@ -6,6 +6,11 @@
 //   mkdir -p /work/ckjs-scratch && cd /work/ckjs-scratch && npm init -y
 //   CKJS_LINKING=dynamic npm install @confluentinc/kafka-javascript@1.10.1
 //
+// Where GitHub is reachable npm fetches a prebuilt binary instead. Without it, this builds the
+// librdkafka 2.15.1 bundled in the package (some 6 minutes on 2 busy cores) and links the addon
+// to it. Debian bookworm's librdkafka-dev (2.0.2) is too old to build against
+// (BUILD_LIBRDKAFKA=0: "rd_kafka_Uuid_t does not name a type" and other missing 2.3+ APIs).
+//
 // `npm run bench -- kafka-txn --ckjs /work/ckjs-scratch` then runs this script once per phase,
 // alternating with the kafkajs variants. Alone:
 //   CKJS_DIR=/work/ckjs-scratch node bench/ckjs/txnLoop.cjs '<options as JSON>'
