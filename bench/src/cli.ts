@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- <scenario>…] [--quick] [--duration <factor>] [--systems a,b] [--out <dir>] [--render]
+ * npm run bench [-- <scenario>…] [--quick] [--duration <factor>] [--systems a,b] [--out <dir>] [--render] [--ckjs <dir>]
  *
  * Starts what it needs (the local stack if it is down, the services as processes in a namespace
  * and database of their own, the comparison servers), runs the scenarios, stops everything it
@@ -21,6 +21,7 @@ import { SCENARIOS, type BenchResults, type RunMeta, type ScenarioId, type Secti
 import type { BenchContext } from './scenarios/context';
 import { runDensity } from './scenarios/density';
 import { runProducerPerf } from './scenarios/kafkaPerf';
+import { runKafkaTxn } from './scenarios/kafkaTxn';
 import { runFanout, runLatency, runSaturation, type RunOf } from './scenarios/messaging';
 import { runPersister } from './scenarios/persister';
 import { runResume } from './scenarios/resume';
@@ -40,6 +41,8 @@ interface Args {
   rate: number | undefined;
   /** Only re-render BENCHMARKS.md and the charts from results.json. */
   renderOnly: boolean;
+  /** Where @confluentinc/kafka-javascript is installed, for kafka-txn's librdkafka variant. */
+  ckjsDir: string | undefined;
   command: string;
 }
 
@@ -54,6 +57,8 @@ scenarios   ${SCENARIOS.join(', ')} (all when none is named)
 --rate <msg/s>       the open-loop rate of S1
 --out <dir>          where BENCHMARKS.md and the charts go
 --render             only rewrite BENCHMARKS.md and the charts from results.json
+--ckjs <dir>         kafka-txn also measures @confluentinc/kafka-javascript installed in <dir>
+                     (see bench/ckjs/txnLoop.cjs); default $SWITCHBOARD_CKJS_DIR
 --help               this text
 `;
 
@@ -68,6 +73,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   let out: string | undefined;
   let rate: number | undefined;
   let renderOnly = false;
+  let ckjsDir = process.env.SWITCHBOARD_CKJS_DIR || undefined;
   const valueOf = (option: string, i: number): string => {
     const value = argv[i];
     if (value === undefined || value.startsWith('--')) throw new UsageError(`${option} needs a value`);
@@ -82,6 +88,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     else if (a === '--out') out = valueOf(a, ++i);
     else if (a === '--rate') rate = Number(valueOf(a, ++i));
     else if (a === '--render') renderOnly = true;
+    else if (a === '--ckjs') ckjsDir = resolve(valueOf(a, ++i));
     else if ((SCENARIOS as readonly string[]).includes(a)) scenarios.push(a as ScenarioId);
     else if (a === 'all') scenarios.push(...SCENARIOS);
     else throw new UsageError(`unknown argument ${a}`);
@@ -97,6 +104,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     out,
     rate,
     renderOnly,
+    ckjsDir,
     command: ['npm run bench', ...(argv.length ? ['--', ...argv] : [])].join(' '),
   };
 }
@@ -111,6 +119,7 @@ function sizes(args: Args) {
     s5: { messages: q ? 2_000 : 10_000, trials: q ? 2 : 3 },
     s6: { events: q ? 20_000 : 200_000, conversations: 1_000 },
     kafka: { records: q ? 100_000 : 1_000_000, recordSize: 200 },
+    kafkaTxn: { sizes: [1, 10, 500], rounds: q ? 1 : 3, maxMs: Math.round(10_000 * args.scale), warmup: 5, recordSize: 100, ckjsDir: args.ckjsDir },
   };
 }
 
@@ -127,11 +136,13 @@ text between the analysis markers is written by hand and kept when the file is r
 
 - \`npm run bench\` runs everything (12-15 minutes) and rewrites this file, the charts in
   \`${chartsDir}/\` and the raw figures in \`${chartsDir}/results.json\`.
-- \`npm run bench -- s1 s3\` runs some scenarios (\`s1\`…\`s6\`, \`kafka\`); their sections are
+- \`npm run bench -- s1 s3\` runs some scenarios (\`s1\`…\`s6\`, \`kafka\`, \`kafka-txn\`); their sections are
   replaced and the others kept, each section naming the command and date it came from.
 - \`--quick\` (phases ×0.1 and small counts, written to a scratch folder, not here) and
   \`--duration <factor>\` are for development; \`--systems switchboard,socketio,uws\` picks the
-  systems for S1-S4; \`--render\` only rewrites this file and the charts from results.json.
+  systems for S1-S4; \`--render\` only rewrites this file and the charts from results.json;
+  \`--ckjs <dir>\` adds @confluentinc/kafka-javascript installed in \`<dir>\` to \`kafka-txn\`
+  (how to install it: \`bench/ckjs/txnLoop.cjs\`).
 - The bench brings the local stack up if it is down (and takes it down again then), runs the
   services as separate processes in a random namespace with a scratch database, started afresh
   for every scenario, and removes both afterwards. The per-connection and per-user rate limits
@@ -260,6 +271,7 @@ async function main(): Promise<void> {
     }
     if (wants('s6')) await attempt('s6', 'S6', () => runPersister(ctx, size.s6));
     if (wants('kafka')) await attempt('kafka', 'Kafka ProducerPerformance', () => runProducerPerf(ctx, size.kafka));
+    if (wants('kafka-txn')) await attempt('kafka-txn', 'Kafka transactions (kafka-txn)', () => runKafkaTxn(ctx, size.kafkaTxn));
   } finally {
     sampler.stop();
     killAllSpawned();

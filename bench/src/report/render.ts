@@ -3,6 +3,7 @@ import type { RunOf } from '../scenarios/messaging';
 import { P99_LIMIT_MS } from '../scenarios/messaging';
 import { budgetedMicroseconds, CPU_BUDGET_US, cpuSection, hopSection } from './latencyDetail';
 import { markdownTable, num, ratio } from './markdown';
+import { VARIANT_LABELS, type TxnVariant } from '../scenarios/kafkaTxn';
 import { asHistogram, type BenchResults, type RunMeta, type Section } from './results';
 import { renderLatencyChart, type ChartSeries } from './svg';
 
@@ -299,6 +300,50 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
     }
   }
 
+  if (results['kafka-txn']) {
+    const section = results['kafka-txn'];
+    const r = section.runs[0]?.result;
+    if (r) {
+      const label = (v: TxnVariant) => VARIANT_LABELS[v] ?? v;
+      body.push(
+        '## Kafka transactions — consume, sequence, produce (`kafka-txn`)',
+        '',
+        metaLine(section.meta),
+        '',
+        `The router's transactional step alone, one serial producer: per transaction, N records of ${r.recordSize} bytes read from an input partition are written to an output partition with a sequence number, together with the consumed offset (\`sendOffsets\`), then committed. Each variant runs ${r.rounds} phase(s) per N of at most ${num(r.maxSecondsPerPhase, 0)} s or ${Object.entries(r.maxTransactionsPerPhase).map(([n, t]) => `${t} transactions at N=${n}`).join(', ')}, after ${r.warmup} unmeasured ones, alternating with the other variants (the first variant of a round alternates too). The transactional producers retry from 2 ms (×1.2), as the router's do. "CPU pressure" is the share of the phase in which some task waited for a core (Linux PSI); "load" the 1-minute load average at the phase's end.${r.ckjsSkipped ? ` The librdkafka variant was not measured: ${r.ckjsSkipped}.` : ''}`,
+        '',
+        markdownTable(
+          ['client', 'records / txn', 'txn/s', 'records/s', 'p50 ms', 'p99 ms', 'transactions', 'CPU pressure %', 'load', 'FindCoordinator / txn', 'AddPartitionsToTxn / txn'],
+          r.summaries.map((s) => [
+            label(s.variant),
+            s.recordsPerTxn,
+            num(s.txnPerSecond, 1),
+            num(s.txnPerSecond * s.recordsPerTxn, 0),
+            num(s.p50Ms, 1),
+            num(s.p99Ms, 1),
+            s.transactions,
+            s.cpuPressurePercent === undefined ? '' : num(s.cpuPressurePercent, 0),
+            num(s.loadAverage, 1),
+            s.requestsPerTxn ? num(s.requestsPerTxn.FindCoordinator ?? 0, 2) : '',
+            s.requestsPerTxn ? num(s.requestsPerTxn.AddPartitionsToTxn ?? 0, 2) : '',
+          ]),
+        ),
+        '',
+        'Requests per transaction are counted from kafkajs\'s request events; more than one AddPartitionsToTxn per transaction are retries after CONCURRENT_TRANSACTIONS (the previous commit\'s markers not yet written). librdkafka does not report its requests.',
+        '',
+        '<details><summary>Every phase</summary>',
+        '',
+        markdownTable(
+          ['round', 'client', 'records / txn', 'txn/s', 'p50 ms', 'p99 ms', 'transactions', 'CPU pressure %', 'load'],
+          r.phases.map((p) => [p.round, label(p.variant), p.recordsPerTxn, num(p.txnPerSecond, 1), num(p.p50Ms, 1), num(p.p99Ms, 1), p.transactions, p.cpuPressurePercent === undefined ? '' : num(p.cpuPressurePercent, 0), num(p.loadAverage, 1)]),
+        ),
+        '',
+        '</details>',
+        '',
+      );
+    }
+  }
+
   // Process usage
   body.push('## CPU and memory of every process', '', 'Sampled from /proc/<pid>/stat and /proc/<pid>/status every 500 ms over each measured phase (Postgres: the sum of PSS over the postmaster and its backends; "loadgen" is the benchmark process that drives the clients).', '');
   const usageSections: [string, Section<unknown> | undefined][] = [
@@ -309,6 +354,7 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
     ['S5', results.s5 as Section<unknown> | undefined],
     ['S6', results.s6 as Section<unknown> | undefined],
     ['Kafka producer tool', results.kafka as Section<unknown> | undefined],
+    ['Kafka transactions', results['kafka-txn'] as Section<unknown> | undefined],
   ];
   for (const [name, section] of usageSections) {
     if (!section) continue;

@@ -1,13 +1,14 @@
 import type { MachineInfo } from '../proc/machine';
 import type { DensityResult } from '../scenarios/density';
 import type { ProducerPerfResult } from '../scenarios/kafkaPerf';
+import type { KafkaTxnResult } from '../scenarios/kafkaTxn';
 import type { FanoutRun, LatencyRun, RunOf, StepRun } from '../scenarios/messaging';
 import type { PersisterResult } from '../scenarios/persister';
 import type { ResumeResult } from '../scenarios/resume';
 import { LatencyHistogram } from '../stats/histogram';
 
-export type ScenarioId = 's1' | 's2' | 's3' | 's4' | 's5' | 's6' | 'kafka';
-export const SCENARIOS: readonly ScenarioId[] = ['s1', 's2', 's3', 's4', 's5', 's6', 'kafka'];
+export type ScenarioId = 's1' | 's2' | 's3' | 's4' | 's5' | 's6' | 'kafka' | 'kafka-txn';
+export const SCENARIOS: readonly ScenarioId[] = ['s1', 's2', 's3', 's4', 's5', 's6', 'kafka', 'kafka-txn'];
 
 /** How and where a section's figures were measured. */
 export interface RunMeta {
@@ -35,6 +36,7 @@ export interface BenchResults {
   s5?: Section<ResumeResult>;
   s6?: Section<PersisterResult>;
   kafka?: Section<ProducerPerfResult>;
+  'kafka-txn'?: Section<KafkaTxnResult>;
 }
 
 /** A histogram from a run in memory, or as read back from results.json. */

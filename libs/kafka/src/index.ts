@@ -17,3 +17,5 @@ export type { EnsureTopicsResult } from './ensureTopics';
 export { createPartitionReader } from './partitionReader';
 export type { PartitionRange, PartitionReader } from './partitionReader';
 export { renderTopicsDoc } from './renderTopicsDoc';
+export { CONCURRENT_TRANSACTIONS_RETRY_MS, coordinatorErrorKind, createCoordinatorCache, producerWithCoordinatorCache } from './coordinatorCache';
+export type { CoordinatorBroker, CoordinatorCache, CoordinatorCacheOptions, CoordinatorLookup, CoordinatorQuery } from './coordinatorCache';
