@@ -1,6 +1,6 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { decodeEvent, type Codec } from '@switchboard/schemas';
-import type { PartitionReader } from '@switchboard/kafka';
+import { producerWithCoordinatorCache, type PartitionReader } from '@switchboard/kafka';
 import type { Logger } from '@switchboard/telemetry';
 import { applyEvent, type ConversationState } from '../internal/conversationState';
 
@@ -41,22 +41,35 @@ export function transactionalIdOf(prefix: string, block: number, blockSize: numb
 // same total patience (some 15 s) as before.
 const TRANSACTION_RETRY = { initialRetryTime: 2, multiplier: 1.2, maxRetryTime: 5_000, retries: 40 };
 
+/**
+ * A transactional producer that looks its coordinators up once, not before every request of
+ * every transaction (libs/kafka coordinatorCache.ts): four round trips fewer per transaction.
+ */
 function transactionalProducer(kafka: Kafka, transactionalId: string): Producer {
-  return kafka.producer({
+  return producerWithCoordinatorCache(kafka, {
     transactionalId,
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: 30_000,
     allowAutoTopicCreation: false,
     retry: TRANSACTION_RETRY,
-  });
+  }).producer;
 }
 
-/** Initialises a transactional id, which aborts what its last user left open and fences that user out. */
-async function fence(kafka: Kafka, transactionalId: string): Promise<void> {
+/**
+ * Initialises a transactional id, which aborts what its last user left open and fences that user
+ * out. kafkajs's connect() alone asks for a producer id without the transactional id; the id is
+ * initialised by the first transaction.
+ */
+export async function fence(kafka: Kafka, transactionalId: string): Promise<void> {
   const producer = transactionalProducer(kafka, transactionalId);
   await producer.connect();
-  await producer.disconnect();
+  try {
+    const transaction = await producer.transaction();
+    await transaction.abort();
+  } finally {
+    await producer.disconnect();
+  }
 }
 
 /**
