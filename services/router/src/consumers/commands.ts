@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, EachBatchPayload, Message, TopicMessages } from 'kafkajs';
 import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command } from '@switchboard/schemas';
 import { partitionFor, type TopicNames } from '@switchboard/kafka';
-import type { Presence } from '@switchboard/presence';
+import type { Presence, SessionLocation } from '@switchboard/presence';
 import { createHopTimer, HOP_HEADERS, readStamp, stampNow, stampText, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import { applyEvent } from '../internal/conversationState';
 import { decide } from '../internal/decide';
@@ -34,6 +34,9 @@ export interface CommandHandlerDeps {
   now?: () => number;
 }
 
+/** Decided commands that may wait for their transactions before the consumer stops fetching more. */
+export const MAX_UNCOMMITTED_COMMANDS = 5_000;
+
 /** What one fetched batch contributes to its block's transaction. */
 interface BatchPart {
   partition: number;
@@ -42,6 +45,11 @@ interface BatchPart {
   firstOffset: string;
   /** The offset the consumer group resumes from once the transaction commits. */
   nextOffset: string;
+  /**
+   * Where the recipients' sessions are, asked of presence as soon as the batch is decided, so that
+   * the read overlaps the transaction ahead instead of delaying this one.
+   */
+  sessions: Promise<ReadonlyMap<string, SessionLocation[]>>;
 }
 
 /** The command handler: one call per fetched batch; `drain` waits for the transactions still committing. */
@@ -58,18 +66,21 @@ export interface CommandHandler {
  * and rebuilt from the log before the batches are retried from their committed offsets.
  *
  * The router does not wait idle on the broker: once a round is decided and queued for its
- * transaction, the consumer fetches and decides the next round while that transaction commits,
- * but no further: a round waits for the transaction ahead of it before the one after it is
- * fetched. A round decided on state that includes a transaction that then fails is refused with
- * it (see transactionBatcher.ts), and its partitions are read again from their committed offsets.
+ * transaction, the consumer fetches and decides the next rounds while that transaction commits;
+ * what arrives meanwhile goes into the next transaction together. Only when more than
+ * MAX_UNCOMMITTED_COMMANDS wait does a round wait for the transaction ahead of it. A round decided
+ * on state that includes a transaction that then fails is refused with it (see
+ * transactionBatcher.ts), and its partitions are read again from their first uncommitted offsets.
  */
 export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const now = deps.now ?? Date.now;
   const processed = deps.metrics.counter('router_commands_total', 'Commands processed, by outcome');
   const batchLatency = deps.metrics.histogram('router_batch_ms', 'Time to decide one batch and queue it for its transaction');
-  const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to look up presence for and commit one transaction');
+  const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to commit one transaction, from its start (the presence read it waits for included)');
   const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
   const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
+  /** Commands decided and queued for a transaction that has not committed yet. */
+  let uncommitted = 0;
   /** Batchers that may still be committing, for `drain`. */
   const live = new Map<BlockOwner, TransactionBatcher<BatchPart>>();
   const hops = createHopTimer(deps.metrics);
@@ -121,7 +132,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   async function commit(owner: BlockOwner, parts: readonly BatchPart[]): Promise<void> {
     const started = now();
     const outcomes = parts.flatMap((p) => p.outcomes);
-    const sessions = await deps.presence.sessionsOf(usersOf(outcomes));
+    const sessions = new Map<string, SessionLocation[]>();
+    for (const found of await Promise.all(parts.map((p) => p.sessions))) for (const [user, located] of found) sessions.set(user, located);
     const eventMessages: Message[] = [];
     for (const part of parts) {
       for (const o of part.outcomes) {
@@ -215,15 +227,22 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     }
 
     const lastOffset = batch.lastOffset();
-    // The transaction ahead of this round, if one is committing: the next round is fetched only
-    // once it is done, so at most one round waits behind a commit.
     const ahead = batcher.inFlight();
-    const committed = batcher.submit({ partition: batch.partition, outcomes, firstOffset: batch.firstOffset() ?? lastOffset, nextOffset: String(Number(lastOffset) + 1) });
+    const sessions = deps.presence.sessionsOf(usersOf(outcomes));
+    // A failed read fails the transaction that awaits it; until then it must not count as unhandled.
+    sessions.catch(() => undefined);
+    const committed = batcher.submit({ partition: batch.partition, outcomes, firstOffset: batch.firstOffset() ?? lastOffset, nextOffset: String(Number(lastOffset) + 1), sessions });
+    uncommitted += outcomes.length;
     // Failures are handled by readAgain, which hears of every refused part at once.
-    committed.catch(() => undefined);
+    committed.then(
+      () => void (uncommitted -= outcomes.length),
+      () => void (uncommitted -= outcomes.length),
+    );
     payload.resolveOffset(lastOffset);
     batchLatency.observe(now() - started);
-    await ahead;
+    // The next round is fetched while this one waits for its transaction; only when decided but
+    // uncommitted commands pile up (a slow broker) does the consumer wait for the transaction ahead.
+    if (uncommitted > MAX_UNCOMMITTED_COMMANDS) await ahead;
     if (batcher.failed()) throw new Error(`block ${block}: the transaction ahead of this batch failed; it is read again`);
     await payload.heartbeat();
   }
