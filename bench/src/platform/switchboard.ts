@@ -99,7 +99,7 @@ export const BENCH_SERVICE_ENV: NodeJS.ProcessEnv = {
  * processes under load: a .cpuprofile per process is written to BENCH_CPU_PROF_DIR (default
  * /tmp/switchboard-cpu-prof) when it stops.
  */
-function cpuProfileArgs(name: string): string[] {
+export function cpuProfileArgs(name: string): string[] {
   const names = (process.env.BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim());
   if (!names.includes(name)) return [];
   const dir = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/switchboard-cpu-prof';
