@@ -5,8 +5,9 @@
  * gateway on the local Kafka and Redis, and a stand-in router in this process that answers every
  * `send` with the event delivery the router writes to the sender's gateway (which acknowledges the
  * send). Senders send 1:1 messages at a fixed open-loop rate, as the senders of S1 do; their
- * recipients are not connected, so the gateway does what S1's first gateway does. The gateway's
- * utime and stime (/proc) over the measured phase are divided by the sends acknowledged in it.
+ * recipients are not connected, so the gateway does what S1's first gateway does. The measured
+ * phase starts once the warm-up's sends were all answered and ends when its own were; the
+ * gateway's utime and stime (/proc) over it are divided by the sends in it.
  * BENCH_CPU_PROF=gateway1 profiles the gateway meanwhile.
  */
 import { randomUUID } from 'node:crypto';
@@ -127,39 +128,45 @@ async function main(): Promise<void> {
 
   const body = 'x'.repeat(100);
   let sent = 0;
-  const started = Date.now();
-  const sender = setInterval(() => {
-    const due = Math.floor(((Date.now() - started) / 1000) * rate);
-    for (; sent < due; sent++) {
-      const i = sent % senders;
-      sockets[i]!.send(JSON.stringify({ type: 'send', id: String(sent), to: `${namespace}-r${i}`, clientMsgId: `c${sent}`, body }));
-    }
-  }, 5);
+  /** Sends at the rate for `ms`, then waits until every send was answered. */
+  async function phase(ms: number): Promise<void> {
+    const started = Date.now();
+    const first = sent;
+    const count = Math.round((ms / 1000) * rate);
+    const sender = setInterval(() => {
+      const due = Math.min(count, Math.floor(((Date.now() - started) / 1000) * rate));
+      for (; sent - first < due; sent++) {
+        const i = sent % senders;
+        sockets[i]!.send(JSON.stringify({ type: 'send', id: String(sent), to: `${namespace}-r${i}`, clientMsgId: `c${sent}`, body }));
+      }
+    }, 5);
+    while (sent - first < count) await sleep(20);
+    clearInterval(sender);
+    const until = Date.now() + 30_000;
+    while (acked + refused < sent && Date.now() < until) await sleep(20);
+    if (acked + refused < sent) throw new Error(`${sent - acked - refused} sends unanswered 30 s after the last`);
+  }
 
-  await sleep(warmup * 1000);
-  const from = { at: Date.now(), cpu: cpuTicks(gateway.pid), acked, pressure: readCpuPressureMicros() ?? 0 };
-  await sleep(seconds * 1000);
-  const to = { at: Date.now(), cpu: cpuTicks(gateway.pid), acked, pressure: readCpuPressureMicros() ?? 0 };
-  clearInterval(sender);
-  const until = Date.now() + 15_000;
-  while (acked + refused < sent && Date.now() < until) await sleep(100);
+  // The warm-up ends with everything answered, so that the measured phase starts without a backlog
+  // and ends when its last send was answered.
+  await phase(warmup * 1000);
+  const from = { at: Date.now(), cpu: cpuTicks(gateway.pid), sent, pressure: readCpuPressureMicros() ?? 0 };
+  await phase(seconds * 1000);
+  const to = { at: Date.now(), cpu: cpuTicks(gateway.pid), sent, pressure: readCpuPressureMicros() ?? 0 };
 
-  const messages = to.acked - from.acked;
+  const messages = to.sent - from.sent;
   const wallMs = to.at - from.at;
   const userMs = (to.cpu.user - from.cpu.user) * 10;
   const systemMs = (to.cpu.system - from.cpu.system) * 10;
   const result = {
     rate,
-    seconds: wallMs / 1000,
     messages,
-    ackedPerSecond: Math.round((messages * 1000) / wallMs),
+    seconds: wallMs / 1000,
     gatewayCpuPercent: Math.round(((userMs + systemMs) / wallMs) * 1000) / 10,
     microsPerMessage: Math.round(((userMs + systemMs) * 1000) / messages),
     userMicrosPerMessage: Math.round((userMs * 1000) / messages),
     systemMicrosPerMessage: Math.round((systemMs * 1000) / messages),
     cpuPressurePercent: Math.round(((to.pressure - from.pressure) / 1000 / wallMs) * 100),
-    sent,
-    acked,
     refused,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
