@@ -111,19 +111,22 @@ async function main(): Promise<void> {
 
   let acked = 0;
   let refused = 0;
-  const sockets = await Promise.all(
-    Array.from({ length: senders }, (_, i) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${port}/v1?access_token=${encodeURIComponent(tokenFor(`${namespace}-s${i}`))}`, { perMessageDeflate: false });
-      return new Promise<WebSocket>((resolveOpen, reject) => {
-        ws.once('error', reject);
-        ws.on('message', (data: Buffer) => {
-          const text = data.toString();
-          if (text.startsWith('{"type":"welcome"')) resolveOpen(ws);
-          else if (text.startsWith('{"type":"ok"')) acked += 1;
-          else if (text.startsWith('{"type":"error"')) refused += 1;
-        });
+  function connect(userId: string): Promise<WebSocket> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1?access_token=${encodeURIComponent(tokenFor(userId))}`, { perMessageDeflate: false });
+    return new Promise<WebSocket>((resolveOpen, reject) => {
+      ws.once('error', reject);
+      ws.once('close', (code) => reject(new Error(`${userId}: closed before the welcome (${code})`)));
+      ws.on('message', (data: Buffer) => {
+        const text = data.toString();
+        if (text.startsWith('{"type":"welcome"')) resolveOpen(ws);
+        else if (text.startsWith('{"type":"ok"')) acked += 1;
+        else if (text.startsWith('{"type":"error"')) refused += 1;
       });
-    }),
+    });
+  }
+  // A connection dropped before its welcome (see BENCHMARKS.md) is tried once more.
+  const sockets = await Promise.all(
+    Array.from({ length: senders }, (_, i) => connect(`${namespace}-s${i}`).catch(() => connect(`${namespace}-s${i}`))),
   );
 
   const body = 'x'.repeat(100);
