@@ -147,8 +147,12 @@ text between the analysis markers is written by hand and kept when the file is r
   services as separate processes in a random namespace with a scratch database, started afresh
   for every scenario, and removes both afterwards. The per-connection and per-user rate limits
   are raised far above the load so that the pipeline, not the abuse limit, is measured (the
-  per-user check still runs, one Redis call per frame); everything else runs with the services'
-  defaults.
+  per-user check still runs, with its tokens taken from Redis ahead of use); everything else runs
+  with the services' defaults.
+- \`node bench/dist/gatewayCost.js --rate 1000\` measures one gateway's CPU per message apart from
+  the rest of the platform (a stand-in router in the bench process acknowledges every send), and
+  \`BENCH_CPU_PROF=gateway1\` (also for \`npm run bench\`) writes a CPU profile of that process
+  to summarize with \`node bench/dist/profileSummary.js <file>\`.
 `;
 
 function machineSection(meta: RunMeta): string {

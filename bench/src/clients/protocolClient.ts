@@ -61,6 +61,8 @@ export class ProtocolClient implements LoadClient {
       ws.on('error', (err) => (client.lastError = err.message));
       ws.on('close', (code: number, reason: Buffer) => {
         client.closedWith = `${code} ${reason.toString() || '(no reason)'}${client.lastError ? `, after the error: ${client.lastError}` : ''}`;
+        clearTimeout(timer);
+        reject(new Error(`${userId}: connection closed before the welcome (${client.closedWith})`));
         for (const w of client.awaited.values()) w.reject(new Error(`${userId}: connection closed (${client.closedWith})`));
         client.awaited.clear();
       });

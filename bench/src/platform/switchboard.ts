@@ -96,6 +96,18 @@ export const BENCH_SERVICE_ENV: NodeJS.ProcessEnv = {
   GATEWAY_USER_RATE_BURST: '10000000',
 };
 
+/**
+ * BENCH_CPU_PROF, a comma-separated list of process names (e.g. "gateway1"), profiles just those
+ * processes under load: a .cpuprofile per process is written to BENCH_CPU_PROF_DIR (default
+ * /tmp/switchboard-cpu-prof) when it stops.
+ */
+export function cpuProfileArgs(name: string): string[] {
+  const names = (process.env.BENCH_CPU_PROF ?? '').split(',').map((n) => n.trim());
+  if (!names.includes(name)) return [];
+  const dir = process.env.BENCH_CPU_PROF_DIR ?? '/tmp/switchboard-cpu-prof';
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+}
+
 /** Persister, router and N gateways as separate processes, as in production, in a namespace and database of their own. */
 export async function startSwitchboard(env: BenchEnvironment, options: { gateways: number; env?: NodeJS.ProcessEnv }): Promise<SwitchboardPlatform> {
   const namespace = randomNamespace('bench');
@@ -117,7 +129,7 @@ export async function startSwitchboard(env: BenchEnvironment, options: { gateway
     const proc = spawnNode(name, script(service), [], {
       env: { ...common, ...extra },
       // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", is for profiling a service under load.
-      nodeArgs: ['--enable-source-maps', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean)],
+      nodeArgs: ['--enable-source-maps', ...(process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean), ...cpuProfileArgs(name)],
       echo: process.env.BENCH_SERVICE_OUTPUT === '1',
       ...(openFiles !== undefined ? { openFiles } : {}),
     });

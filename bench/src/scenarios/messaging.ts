@@ -38,8 +38,8 @@ interface Pair {
 async function connectPairs(ctx: BenchContext, system: System, count: number, label: string): Promise<Pair[]> {
   const prefix = `${ctx.runTag}${system.id}${label}`;
   const pairs = await inParallel(count, 20, async (i) => ({
-    sender: await system.connect(0, `${prefix}-s${i}`),
-    receiver: await system.connect(1, `${prefix}-r${i}`),
+    sender: await connectOrRetry(ctx, system, 0, `${prefix}-s${i}`),
+    receiver: await connectOrRetry(ctx, system, 1, `${prefix}-r${i}`),
   }));
   await inParallel(pairs.length, 20, async (i) => {
     const pair = pairs[i]!;
@@ -66,6 +66,16 @@ async function prime(clients: readonly LoadClient[], send: () => void, expected:
   const until = Date.now() + timeoutMs;
   while (got < expected && Date.now() < until) await sleep(20);
   if (got < expected) throw new Error(`priming: ${got} of ${expected} deliveries arrived within ${timeoutMs} ms`);
+}
+
+/** A connection that fails before its welcome (see BENCHMARKS.md) is tried once more, and said so. */
+async function connectOrRetry(ctx: BenchContext, system: System, server: 0 | 1, userId: string): Promise<LoadClient> {
+  try {
+    return await system.connect(server, userId);
+  } catch (err) {
+    ctx.log(`  ${userId}: ${(err as Error).message}; connecting again`);
+    return system.connect(server, userId);
+  }
 }
 
 /**

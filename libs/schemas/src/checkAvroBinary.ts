@@ -12,7 +12,7 @@ import { isArray, isEnum, isFixed, isLogical, isMap, isRecord, isUnion } from '.
  */
 export function checkAvroBinary(type: Type, buffer: Buffer, offset: number): number {
   const cursor = { buffer, pos: offset, zeroSizeItems: 0 };
-  walk(type, cursor);
+  checkerOf(type)(cursor);
   return cursor.pos;
 }
 
@@ -26,64 +26,100 @@ interface Cursor {
 const MAX_VARINT_BYTES = 10;
 const MAX_ZERO_SIZE_ITEMS = 1_000_000;
 
-function walk(type: Type, cursor: Cursor): void {
+/** Checks one value of a type at the cursor and moves past it. */
+type Check = (cursor: Cursor) => void;
+
+/**
+ * Each type is turned into a check once, so that a walk does no type dispatch: it runs for every
+ * record the services read.
+ */
+const checks = new WeakMap<Type, Check>();
+
+function checkerOf(type: Type): Check {
+  const known = checks.get(type);
+  if (known) return known;
+  // A recursive type reaches itself while being compiled: it finds this forward reference.
+  let compiled: Check | undefined;
+  checks.set(type, (cursor) => compiled!(cursor));
+  compiled = compile(type);
+  checks.set(type, compiled);
+  return compiled;
+}
+
+const skipping = (length: number, what: string): Check => (cursor) => skip(cursor, length, what);
+const NOTHING: Check = () => undefined;
+
+function compile(type: Type): Check {
   switch (type.typeName) {
     case 'null':
-      return;
+      return NOTHING;
     case 'boolean':
-      return skip(cursor, 1, 'boolean');
+      return skipping(1, 'boolean');
     case 'int':
     case 'long':
-      readVarint(cursor);
-      return;
+      return (cursor) => void readVarint(cursor);
     case 'float':
-      return skip(cursor, 4, 'float');
+      return skipping(4, 'float');
     case 'double':
-      return skip(cursor, 8, 'double');
+      return skipping(8, 'double');
     case 'string':
-    case 'bytes':
-      return skip(cursor, readLength(cursor, type.typeName), type.typeName);
+    case 'bytes': {
+      const what = type.typeName;
+      return (cursor) => skip(cursor, readLength(cursor, what), what);
+    }
   }
-  if (isFixed(type)) return skip(cursor, type.size, `fixed ${type.name ?? ''}`);
-  if (isEnum(type)) return void readIndex(cursor, type.symbols.length, `enum ${type.name ?? ''}`);
+  if (isFixed(type)) return skipping(type.size, `fixed ${type.name ?? ''}`);
+  if (isEnum(type)) {
+    const count = type.symbols.length;
+    const what = `enum ${type.name ?? ''}`;
+    return (cursor) => void readIndex(cursor, count, what);
+  }
   if (isRecord(type)) {
-    for (const field of type.fields) walk(field.type, cursor);
-    return;
+    const fields = type.fields.map((field) => checkerOf(field.type));
+    return (cursor) => {
+      for (const field of fields) field(cursor);
+    };
   }
   if (isUnion(type)) {
-    const branch = type.types[readIndex(cursor, type.types.length, 'union')];
-    if (branch) walk(branch, cursor);
-    return;
+    const branches = type.types.map(checkerOf);
+    const count = branches.length;
+    return (cursor) => branches[readIndex(cursor, count, 'union')]!(cursor);
   }
-  if (isArray(type)) return walkBlocks(cursor, [type.itemsType]);
-  if (isMap(type)) return walkBlocks(cursor, [STRING_KEY, type.valuesType as Type]);
-  if (isLogical(type)) return walk(type.underlyingType, cursor);
-  throw new Error(`unsupported Avro type ${type.typeName}`);
+  if (isArray(type)) return blocks([type.itemsType]);
+  if (isMap(type)) return blocks([STRING_KEY, type.valuesType as Type]);
+  if (isLogical(type)) return checkerOf(type.underlyingType);
+  const name = type.typeName;
+  return () => {
+    throw new Error(`unsupported Avro type ${name}`);
+  };
 }
 
 /**
  * Array and map data: blocks of `count` items (an item is one value, or a key and a value), a
  * negative count being followed by the block's byte size; a zero count ends the data.
  */
-function walkBlocks(cursor: Cursor, parts: readonly Type[]): void {
-  const itemSize = parts.reduce((sum, part) => sum + minSize(part), 0);
-  for (;;) {
-    let count = readVarint(cursor);
-    if (count === 0) return;
-    if (count < 0) {
-      count = -count;
-      readLength(cursor, 'block');
+function blocks(partTypes: readonly Type[]): Check {
+  const itemSize = partTypes.reduce((sum, part) => sum + minSize(part), 0);
+  const parts = partTypes.map(checkerOf);
+  return (cursor) => {
+    for (;;) {
+      let count = readVarint(cursor);
+      if (count === 0) return;
+      if (count < 0) {
+        count = -count;
+        readLength(cursor, 'block');
+      }
+      const left = cursor.buffer.length - cursor.pos;
+      if (itemSize > 0 && count * itemSize > left) {
+        throw new Error(`block of ${count} items at offset ${cursor.pos} cannot fit in the ${left} bytes left`);
+      }
+      if (itemSize === 0) {
+        cursor.zeroSizeItems += count;
+        if (cursor.zeroSizeItems > MAX_ZERO_SIZE_ITEMS) throw new Error(`more than ${MAX_ZERO_SIZE_ITEMS} empty items`);
+      }
+      for (let i = 0; i < count; i++) for (const part of parts) part(cursor);
     }
-    const left = cursor.buffer.length - cursor.pos;
-    if (itemSize > 0 && count * itemSize > left) {
-      throw new Error(`block of ${count} items at offset ${cursor.pos} cannot fit in the ${left} bytes left`);
-    }
-    if (itemSize === 0) {
-      cursor.zeroSizeItems += count;
-      if (cursor.zeroSizeItems > MAX_ZERO_SIZE_ITEMS) throw new Error(`more than ${MAX_ZERO_SIZE_ITEMS} empty items`);
-    }
-    for (let i = 0; i < count; i++) for (const part of parts) walk(part, cursor);
-  }
+  };
 }
 
 const STRING_KEY = { typeName: 'string' } as Type;

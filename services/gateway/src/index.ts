@@ -333,6 +333,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         listenSocket = undefined;
       }
       if (leaseTimer) clearInterval(leaseTimer);
+      userRateLimit.stop();
       for (const session of sessions.all()) {
         session.failAllPending('going_away', 'the gateway is shutting down; reconnect and retry');
         session.close('going_away');

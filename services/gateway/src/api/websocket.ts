@@ -54,8 +54,9 @@ const PER_USER = "this user's sessions together send frames too fast; slow down 
 /**
  * The /v1 WebSocket behaviour. Idle detection is the application's (see heartbeat.ts), not
  * uWS's, so a quiet client gets a 4010 close frame. Every frame first takes a token from the
- * connection's bucket (at once) and from the user's cluster-wide bucket (in Redis); frames of one
- * connection are then acted on in the order they came, whatever the Redis round trips do.
+ * connection's bucket (at once) and from the user's cluster-wide bucket (tokens held locally, taken
+ * from Redis ahead of use); frames of one connection are then acted on in the order they came,
+ * whatever the Redis round trips do.
  */
 export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<SocketData> {
   const { metrics, logger } = deps;
@@ -117,9 +118,8 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
         inbox.run(() => session.refuse(id, 'rate_limited', PER_CONNECTION));
         return;
       }
-      const allowed = deps.userRateLimit.take(session.userId);
-      inbox.run(async () => {
-        if (!(await allowed)) return session.refuse(id, 'rate_limited', PER_USER);
+      const act = (allowed: boolean): void => {
+        if (!allowed) return session.refuse(id, 'rate_limited', PER_USER);
         if (!session.isOpen()) return;
         if (frame.kind === 'invalid') {
           if (frame.code === 'internal') logger.error('parsing a frame failed unexpectedly', { sessionId: session.id });
@@ -131,7 +131,11 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
           logger.error('handling a request failed', { sessionId: session.id, type: frame.request.type, err });
           if (!session.fail(frame.request.id, 'internal')) session.refuse(frame.request.id, 'internal');
         }
-      });
+      };
+      // Mostly known at once (tokens held locally): then, with nothing of this connection waiting, the frame is acted on now.
+      const allowed = deps.userRateLimit.take(session.userId);
+      if (typeof allowed === 'boolean') inbox.run(() => act(allowed));
+      else inbox.run(async () => act(await allowed));
     },
 
     pong(ws) {

@@ -1,5 +1,6 @@
-import { directConversationId, type Request, type SignalKind as ClientSignalKind } from '@switchboard/protocol';
+import type { Request, SignalKind as ClientSignalKind } from '@switchboard/protocol';
 import type { Command, CommandBody, SignalKind } from '@switchboard/schemas';
+import { createDirectIdCache } from './directIdCache';
 
 /** Requests that become commands on the commands topic and are answered through the router. */
 export type CommandRequest = Extract<
@@ -40,6 +41,8 @@ const SIGNAL_KINDS: Record<ClientSignalKind, SignalKind> = {
   ice_candidate: 'ICE_CANDIDATE',
   hangup: 'HANGUP',
 };
+
+const directConversationId = createDirectIdCache();
 
 function target(request: CommandRequest, ctx: CommandContext): { conversationId: string; body: CommandBody } {
   switch (request.type) {

@@ -35,3 +35,20 @@ test('a failing task is reported and the queue goes on', async () => {
   assert.deepEqual(ran, ['after']);
   assert.deepEqual(errors.map((e) => (e as Error).message), ['sync boom', 'async boom']);
 });
+
+test('a task queued while nothing waits runs at once; later ones wait for the pending one', async () => {
+  const queue = createSerialQueue(() => undefined);
+  const ran: string[] = [];
+  queue.run(() => void ran.push('sync'));
+  assert.deepEqual(ran, ['sync'], 'ran within run()');
+  let release!: () => void;
+  queue.run(() => new Promise<void>((resolve) => (release = () => (ran.push('slow'), resolve()))));
+  queue.run(() => void ran.push('after slow'));
+  assert.deepEqual(ran, ['sync']);
+  release();
+  await new Promise<void>((resolve) => queue.run(() => resolve()));
+  assert.deepEqual(ran, ['sync', 'slow', 'after slow']);
+  await new Promise((resolve) => setImmediate(resolve));
+  queue.run(() => void ran.push('idle again'));
+  assert.deepEqual(ran, ['sync', 'slow', 'after slow', 'idle again'], 'runs at once once the queue is empty');
+});

@@ -2,6 +2,7 @@ import { ERROR_CODES, type ErrorCode } from '@switchboard/errors';
 import type { ServerFrame } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/telemetry';
 import type { ConversationFeed } from './conversationFeed';
+import { createDeadlines, type Deadline, type Deadlines } from './deadlines';
 import { frameText } from './frameText';
 import type { GatewayMetrics } from './gatewayMetrics';
 import { errorFrame, okFrame } from './replyFrames';
@@ -89,8 +90,13 @@ export interface SessionOptions {
   closeGraceMs?: number;
   /** When the access token expires (epoch ms): the session is closed then with 4001 unauthorized. */
   expiresAt?: number;
+  /** Where request timeouts wait; by default one set shared by every session of the process. */
+  deadlines?: Deadlines;
   now?: () => number;
 }
+
+/** One timer for the timeouts of every pending request, instead of one timer per request. */
+const requestDeadlines = createDeadlines();
 
 /** Longest delay setTimeout accepts. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -98,12 +104,13 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 interface Pending {
   kind: RequestKind;
   startedAt: number;
-  timer: NodeJS.Timeout | undefined;
+  deadline: Deadline | undefined;
 }
 
 export function createSession(options: SessionOptions): Session {
   const { socket, metrics, logger } = options;
   const now = options.now ?? Date.now;
+  const deadlines = options.deadlines ?? requestDeadlines;
   const pending = new Map<string, Pending>();
   const feeds = new Map<string, ConversationFeed>();
   let open = true;
@@ -132,7 +139,7 @@ export function createSession(options: SessionOptions): Session {
     const entry = pending.get(requestId);
     if (!entry) return undefined;
     pending.delete(requestId);
-    if (entry.timer) clearTimeout(entry.timer);
+    entry.deadline?.cancel();
     return entry;
   }
 
@@ -227,14 +234,13 @@ export function createSession(options: SessionOptions): Session {
 
     begin(requestId, kind, timeoutMs) {
       if (pending.has(requestId) || !open) return false;
-      const timer =
+      const deadline =
         timeoutMs === null
           ? undefined
-          : setTimeout(() => {
+          : deadlines.add(timeoutMs, () => {
               if (settle(requestId)) session.send(errorFrame(requestId, 'timeout', `no answer within ${timeoutMs} ms; retry with the same client id`));
-            }, timeoutMs);
-      timer?.unref();
-      pending.set(requestId, { kind, startedAt: now(), timer });
+            });
+      pending.set(requestId, { kind, startedAt: now(), deadline });
       return true;
     },
 

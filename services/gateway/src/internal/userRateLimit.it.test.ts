@@ -64,7 +64,7 @@ test('it fails open, without queueing, when Redis is not connected', async () =>
 test('it fails open when Redis answers with an error', async () => {
   const failOpens: string[] = [];
   const broken = createRedisUserRateLimit({
-    redis: { status: 'ready', evalsha: async () => Promise.reject(new Error('READONLY')), eval: async () => 1 } as never,
+    redis: { status: 'ready', pipeline: () => ({ exec: async () => Promise.reject(new Error('READONLY')) }) } as never,
     namespace,
     ratePerSecond: 1,
     burst: 1,
@@ -78,7 +78,7 @@ test('it fails open when Redis answers with an error', async () => {
 test('it fails open when Redis does not answer in time', async () => {
   const failOpens: string[] = [];
   const hanging = createRedisUserRateLimit({
-    redis: { status: 'ready', evalsha: () => new Promise(() => undefined), eval: async () => 1 } as never,
+    redis: { status: 'ready', pipeline: () => ({ exec: () => new Promise(() => undefined) }) } as never,
     namespace,
     ratePerSecond: 1,
     burst: 1,
