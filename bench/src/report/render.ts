@@ -93,7 +93,7 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
     if (lowRuns.length > 0) {
       const lowSio = find(s, 'socketio')?.result.low?.phase;
       body.push(
-        `At ${num(lowRuns[0]!.result.low!.phase.offeredRate, 0)} msg/s first, with the same pairs (what users of an idle platform see):`,
+        `Then at ${num(lowRuns[0]!.result.low!.phase.offeredRate, 0)} msg/s, with the same pairs (what users of a quiet platform see):`,
         '',
         markdownTable(
           ['system', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'ack p99 ms', 'undelivered', 'errors', 'p99 vs Socket.IO'],

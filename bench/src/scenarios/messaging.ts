@@ -26,7 +26,7 @@ export interface LatencyRun {
   pairs: number;
   /** Switchboard only: per-hop latency of the phase, from the services' hop histograms. */
   hops?: HopRow[];
-  /** The same pairs at a low rate first: what an idle platform's users see. */
+  /** The same pairs at a low rate afterwards: what users of a quiet platform see. */
   low?: { phase: Stored; histogram: LatencyHistogram; usage: UsageWindow; hops?: HopRow[] };
 }
 
@@ -101,7 +101,7 @@ async function closeAll(clients: LoadClient[]): Promise<void> {
 
 const systemProcessNames = (system: System) => system.tracked().map((t) => t.name);
 
-/** S1: 1:1 messages from senders on server 0 to receivers on server 1 at a fixed open-loop rate, after a phase at a low rate. */
+/** S1: 1:1 messages from senders on server 0 to receivers on server 1 at a fixed open-loop rate, then at a low rate. */
 export async function runLatency(
   ctx: BenchContext,
   system: System,
@@ -138,8 +138,9 @@ export async function runLatency(
     ctx.log(`  ${system.id} S1 at ${rate} msg/s: p50 ${result.latency.p50Ms.toFixed(2)} ms, p99 ${result.latency.p99Ms.toFixed(2)} ms, ${result.delivered}/${result.expectedDeliveries} delivered`);
     return { result, usage: usageOf(ctx, from, to, systemProcessNames(system)), nextBase: phase.nextBase, ...(hops ? { hops } : {}) };
   };
-  const low = await measure(options.lowRate, options.lowDurationMs, 0);
-  const main = await measure(options.rate, options.durationMs, low.nextBase);
+  const main = await measure(options.rate, options.durationMs, 0);
+  // The low rate comes second, on a warmed-up system: what users of a running, quiet platform see.
+  const low = await measure(options.lowRate, options.lowDurationMs, main.nextBase);
   await closeAll(pairs.flatMap((p) => [p.sender, p.receiver]));
   return {
     system: system.id,
