@@ -157,3 +157,14 @@ test('all problems are reported together', () => {
   const err = encodeError({ ...SEND, commandId: 1, body: { ...SEND.body, clientMsgId: null, extra: true } });
   assert.deepEqual(err.problems.map((p) => p.path).sort(), ['body.clientMsgId', 'body.extra', 'commandId']);
 });
+
+test('a record larger than the first buffer guess is encoded whole, byte for byte as avsc writes it', () => {
+  const long = { ...(EVENT_SAMPLES.MessageSent as Event) };
+  long.body = { ...(long.body as Extract<Event['body'], { type: 'MessageSent' }>), body: 'ü'.repeat(16_384) };
+  const bytes = encodeEvent(codec, long);
+  assert.ok(bytes.length > 32_768, `${bytes.length} bytes`);
+  assert.deepEqual(decodeEvent(codec, bytes), long);
+  const small = encodeEvent(codec, EVENT_SAMPLES.MessageSent as Event);
+  assert.ok(small.length < 1_024);
+  assert.deepEqual(decodeEvent(codec, small), EVENT_SAMPLES.MessageSent);
+});

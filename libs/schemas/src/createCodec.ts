@@ -71,10 +71,13 @@ export function createCodec(catalog: SchemaCatalog): Codec {
       if (!entry) throw new UnknownSubjectError(subject);
       const ctx: EncodeContext = { path: [], problems: [] };
       const avroValue = plainMapping(entry.type).toAvro(value, ctx);
-      const found = avroProblems(entry.type, avroValue).filter((p) => !coveredBy(ctx.problems, p));
-      const problems = [...ctx.problems, ...found];
-      if (problems.length > 0) throw new EncodeError(subject, entry.id, problems);
-      return Buffer.concat([header(entry.id), entry.type.toBuffer(avroValue)]);
+      // avsc's own check is the cheap path; only a value it refuses is walked again for the
+      // problems and their paths.
+      if (ctx.problems.length > 0 || !entry.type.isValid(avroValue)) {
+        const found = avroProblems(entry.type, avroValue).filter((p) => !coveredBy(ctx.problems, p));
+        throw new EncodeError(subject, entry.id, [...ctx.problems, ...found]);
+      }
+      return withHeader(header(entry.id), entry.type, avroValue);
     },
 
     decode(buffer, expectedSubject) {
@@ -97,6 +100,22 @@ export function createCodec(catalog: SchemaCatalog): Codec {
       }
     },
   };
+}
+
+/** Most records fit this; a larger one is encoded again into a buffer of its exact size. */
+const FIRST_GUESS_BYTES = 1_024;
+
+/** The header and the Avro binary of a valid value, written into one buffer. */
+function withHeader(header: Buffer, type: Type, avroValue: unknown): Buffer {
+  const guess = Buffer.allocUnsafe(FIRST_GUESS_BYTES);
+  header.copy(guess, 0);
+  const end = type.encode(avroValue, guess, HEADER_LENGTH);
+  if (end >= 0) return guess.subarray(0, end);
+  // A negative result is minus the number of bytes that were missing.
+  const exact = Buffer.allocUnsafe(guess.length - end);
+  header.copy(exact, 0);
+  type.encode(avroValue, exact, HEADER_LENGTH);
+  return exact;
 }
 
 /** Whether a problem is at or inside a path already reported (where conversion left a hole). */
