@@ -79,6 +79,25 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to commit one transaction, from its start (the presence read it waits for included)');
   const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
   const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
+  /** Users whose sessions the batches of this turn (one fetch round) asked for, read together. */
+  let roundUsers: Set<string> | undefined;
+  let roundRead: Promise<ReadonlyMap<string, SessionLocation[]>> | undefined;
+
+  /** One presence read for all the batches of a fetch round, as soon as the round is decided. */
+  function sessionsOfRound(users: readonly string[]): Promise<ReadonlyMap<string, SessionLocation[]>> {
+    if (!roundUsers || !roundRead) {
+      const gathered = (roundUsers = new Set<string>());
+      roundRead = new Promise((resolve) =>
+        setImmediate(() => {
+          roundUsers = undefined;
+          resolve(deps.presence.sessionsOf([...gathered]));
+        }),
+      );
+    }
+    for (const user of users) roundUsers.add(user);
+    return roundRead;
+  }
+
   /** Commands decided and queued for a transaction that has not committed yet. */
   let uncommitted = 0;
   /** Batchers that may still be committing, for `drain`. */
@@ -228,7 +247,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
 
     const lastOffset = batch.lastOffset();
     const ahead = batcher.inFlight();
-    const sessions = deps.presence.sessionsOf(usersOf(outcomes));
+    const sessions = sessionsOfRound(usersOf(outcomes));
     // A failed read fails the transaction that awaits it; until then it must not count as unhandled.
     sessions.catch(() => undefined);
     const committed = batcher.submit({ partition: batch.partition, outcomes, firstOffset: batch.firstOffset() ?? lastOffset, nextOffset: String(Number(lastOffset) + 1), sessions });
