@@ -73,3 +73,11 @@ test('a correct HMAC over a hand-built token verifies, so the refusals above are
   const token = hmacToken({ alg: 'HS256', typ: 'JWT' }, { sub: 'alice', exp: nowSec + 60 }, SECRET);
   assert.equal((await verifier.verify(token)).userId, 'alice');
 });
+
+test('with a shared secret verifyNow gives the same verdicts as verify, at once', async () => {
+  const token = mintDevToken({ secret: SECRET, userId: 'alice', now: () => NOW });
+  assert.deepEqual(verifier.verifyNow(token), await verifier.verify(token));
+  const forged = mintDevToken({ secret: 'another-secret-0123456789-abcdefghij', userId: 'alice', now: () => NOW });
+  assert.throws(() => verifier.verifyNow(forged), (err: unknown) => isAuthError(err) && err.code === 'token_bad_signature');
+  assert.throws(() => verifier.verifyNow(undefined), (err: unknown) => isAuthError(err) && err.code === 'token_missing');
+});

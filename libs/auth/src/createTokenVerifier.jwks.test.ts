@@ -174,3 +174,17 @@ test('a token without a kid cannot select a JWKS key', async () => {
   assert.equal(await codeOf(verifier, rs256(undefined)), 'token_key_unknown');
   assert.equal(server.count(URL_A), 0);
 });
+
+test('verifyNow answers at once once the key set is fresh, and defers to verify before it was fetched or after it expired', async () => {
+  const { server, clock, verifier } = setup();
+  server.serve(URL_A, [rsa1.jwk('k1', 'RS256')]);
+  assert.equal(verifier.verifyNow(rs256('k1')), undefined, 'nothing fetched yet');
+  assert.equal(server.count(URL_A), 0, 'verifyNow never fetches');
+  await verifier.verify(rs256('k1'));
+  assert.equal(verifier.verifyNow(rs256('k1'))?.userId, 'dave');
+  assert.throws(() => verifier.verifyNow(rs256('k1', rsa2)), (err: unknown) => isAuthError(err) && err.code === 'token_bad_signature');
+  assert.equal(verifier.verifyNow(rs256('other')), undefined, 'an unknown kid may need a refetch');
+  clock.ms += TTL;
+  assert.equal(verifier.verifyNow(rs256('k1')), undefined, 'an expired key set needs a refetch');
+  assert.equal(server.count(URL_A), 1);
+});

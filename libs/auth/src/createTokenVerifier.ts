@@ -12,6 +12,11 @@ import type { TokenVerifierOptions } from './verifierOptions';
 export interface TokenVerifier {
   /** Resolves to who the token speaks for, or rejects with an AuthError. */
   verify(token: string | undefined): Promise<Principal>;
+  /**
+   * The same verdict at once (a Principal, or a thrown AuthError) when no key set has to be
+   * fetched first; undefined when only `verify` can tell.
+   */
+  verifyNow(token: string | undefined): Principal | undefined;
 }
 
 /**
@@ -22,15 +27,26 @@ export interface TokenVerifier {
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const compiled = compileVerifierOptions(options);
   const selectKey = createKeySelector(compiled);
+  function readHeader(token: string | undefined) {
+    if (typeof token !== 'string' || token.trim() === '') throw new AuthError('token_missing', 'no access token was given');
+    const decoded = decodeToken(token);
+    const alg = decoded.header.alg;
+    if (!isSupportedAlgorithm(alg) || !compiled.algorithms.includes(alg)) {
+      throw new AuthError('token_alg_not_allowed', `access token algorithm ${quote(alg)} is not allowed (allowed: ${compiled.algorithms.join(', ')})`);
+    }
+    return { token, decoded, alg };
+  }
   return {
-    async verify(token) {
-      if (typeof token !== 'string' || token.trim() === '') throw new AuthError('token_missing', 'no access token was given');
-      const decoded = decodeToken(token);
-      const alg = decoded.header.alg;
-      if (!isSupportedAlgorithm(alg) || !compiled.algorithms.includes(alg)) {
-        throw new AuthError('token_alg_not_allowed', `access token algorithm ${quote(alg)} is not allowed (allowed: ${compiled.algorithms.join(', ')})`);
-      }
-      const key = await selectKey(decoded, alg);
+    async verify(raw) {
+      const { token, decoded, alg } = readHeader(raw);
+      const key = await selectKey.select(decoded, alg);
+      verifySignature(token, key, alg);
+      return checkClaims(decoded.payload, compiled, compiled.now());
+    },
+    verifyNow(raw) {
+      const { token, decoded, alg } = readHeader(raw);
+      const key = selectKey.selectNow(decoded, alg);
+      if (key === undefined) return undefined;
       verifySignature(token, key, alg);
       return checkClaims(decoded.payload, compiled, compiled.now());
     },

@@ -28,7 +28,7 @@ export const ERROR_CODES = {
   idle_timeout: { retriable: true, close: 4010, message: 'No frame was received within the idle timeout.' },
   resync_required: { retriable: true, close: 4011, message: 'A conversation could not be brought up to date without a gap; reconnect and sync.' },
   timeout: { retriable: true, message: 'No answer in time; retry with the same client id.' },
-  unavailable: { retriable: true, message: 'A dependency is unavailable; retry shortly.' },
+  unavailable: { retriable: true, close: 4012, message: 'A dependency is unavailable; retry shortly.' },
   internal: { retriable: true, message: 'An unexpected error occurred.' },
   outbox_full: { retriable: true, message: 'The client holds as many unacknowledged sends as it may; retry once some are acknowledged.' },
   client_closed: { retriable: false, message: 'The client was closed before the request completed.' },

@@ -19,7 +19,7 @@ import { encodeCommand, type Codec } from '@switchboard/schemas';
 import { createHopTimer, stampNow, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import type { DevTokenIssuer } from './api/devTokens';
 import { registerHttpRoutes } from './api/httpRoutes';
-import { createUpgradeHandler, type SocketData } from './api/upgrade';
+import { createSessionAdmission, createUpgradeHandler, type SocketData } from './api/upgrade';
 import { createWebSocketBehavior } from './api/websocket';
 import type { GatewaySettings } from './config';
 import { createDeliveriesConsumer } from './consumers/deliveries';
@@ -239,11 +239,12 @@ export function createGateway(deps: GatewayDeps): Gateway {
     if (!accepting()) session.close('going_away');
   }
 
-  function closed(session: Session): void {
+  function closed(session: Session, _code: number, admitted: Promise<unknown>): void {
     session.closed();
     sessions.remove(session);
-    const done: Promise<void> = presence
-      .unregister(session.userId, session.id)
+    // A registration still in flight would otherwise land after the unregistration.
+    const done: Promise<void> = admitted
+      .then(() => presence.unregister(session.userId, session.id))
       .catch((err: unknown) => logger.warn('presence unregister failed', { sessionId: session.id, err }))
       .finally(() => unregistering.delete(done));
     unregistering.add(done);
@@ -255,15 +256,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
     '/v1',
     createWebSocketBehavior({
       upgrade: createUpgradeHandler({
-        gatewayId,
         allowedOrigins: settings.allowedOrigins,
         verifier: deps.verifier,
-        presence,
-        maxSessionsPerUser: settings.maxSessionsPerUser,
         accepting,
         metrics,
         logger,
       }),
+      admit: createSessionAdmission({ gatewayId, presence, maxSessionsPerUser: settings.maxSessionsPerUser, accepting, metrics, logger }),
       maxFrameBytes: settings.maxFrameBytes,
       idleTimeoutS: settings.idleTimeoutS,
       maxBufferedBytes: settings.maxBufferedBytes,

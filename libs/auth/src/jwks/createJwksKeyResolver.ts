@@ -10,6 +10,8 @@ import { jwkFitsAlgorithm } from './parseJwks';
 /** Finds the key for (issuer, kid, alg), fetching the issuer's key set when needed. */
 export interface JwksKeyResolver {
   resolve(issuer: string, kid: string, alg: PublicKeyAlgorithm): Promise<KeyObject>;
+  /** The key when it is known and fresh, without fetching; undefined when only `resolve` can tell. */
+  resolveNow(issuer: string, kid: string, alg: PublicKeyAlgorithm): KeyObject | undefined;
 }
 
 interface FetchState {
@@ -58,6 +60,12 @@ export function createJwksKeyResolver(source: JwksKeySource, now: () => number):
   }
 
   return {
+    resolveNow(issuer, kid, alg) {
+      const state = states.get(issuer);
+      if (state === undefined) throw new AuthError('token_issuer', `no key set is configured for issuer ${quote(issuer)}`);
+      const fresh = state.loadedAt !== undefined && now() - state.loadedAt < source.cacheTtlMs;
+      return fresh ? find(issuer, kid, alg) : undefined;
+    },
     async resolve(issuer, kid, alg) {
       const state = states.get(issuer);
       if (state === undefined) throw new AuthError('token_issuer', `no key set is configured for issuer ${quote(issuer)}`);

@@ -15,20 +15,17 @@ export interface SocketData {
   userId: string;
   /** When the access token expires, in epoch milliseconds. */
   expiresAt: number;
-  /** Set when the upgrade is accepted only to tell the client why it must go (close 4008). */
-  refusal?: { code: 'too_many_sessions'; message: string };
   session?: Session;
-  /** The session's frames, acted on in arrival order. */
+  /** The session's frames, acted on in arrival order, after its admission. */
   inbox?: SerialQueue;
+  /** Settles when the session's admission (presence registration) is done. */
+  admitted?: Promise<unknown>;
 }
 
 export interface UpgradeDeps {
-  gatewayId: string;
   /** Allowed Origin values; empty allows any (development only). */
   allowedOrigins: readonly string[];
   verifier: TokenVerifier;
-  presence: Presence;
-  maxSessionsPerUser: number;
   /** False before the deliveries consumer joined and while draining. */
   accepting: () => boolean;
   metrics: GatewayMetrics;
@@ -51,13 +48,17 @@ const normalizeOrigin = (origin: string) => origin.trim().toLowerCase().replace(
 const firstProtocol = (offered: string) => offered.split(',')[0]?.trim() ?? '';
 
 /**
- * The WebSocket upgrade at /v1: headers are read synchronously (uWS request objects do not survive
- * an await), then origin, token and session limit are checked, presence is registered, and the
- * socket is upgraded inside a cork unless the client went away meanwhile.
+ * The WebSocket upgrade at /v1: origin and token are checked, and the socket is upgraded, all
+ * within uWS's upgrade handler whenever the token can be verified at once (a shared secret, a
+ * public key, or a JWKS key already fetched). Presence is registered after the socket opened and
+ * before the welcome (see `admitSession`).
  *
- * A bad origin or token is refused with an HTTP status before any socket exists. A user over the
- * session limit is upgraded and then closed with 4008, because browsers cannot read the status of
- * a refused upgrade and would not learn why.
+ * An upgrade made later, inside `res.cork()`, can be closed by uWS right after it opened: cork
+ * reads the old HTTP response's state from memory the new WebSocket now owns (uWebSockets pull
+ * request 1929). So the later path is kept for the one case that needs it: a key set that must
+ * be fetched first.
+ *
+ * A bad origin or token is refused with an HTTP status before any socket exists.
  */
 export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req: HttpRequest, context: us_socket_context_t) => void {
   const allowed = new Set(deps.allowedOrigins.map(normalizeOrigin));
@@ -69,50 +70,33 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
     respond(res, status, { code, message, ...extra });
   }
 
-  async function accept(res: HttpResponse, state: { aborted: boolean }, request: UpgradeRequest, context: us_socket_context_t): Promise<void> {
+  function refuseToken(res: HttpResponse, err: unknown): void {
+    if (isAuthError(err) && err.code === 'auth_unavailable') {
+      logger.warn('token keys unavailable', { err: err.message });
+      return reject(res, '503 Service Unavailable', 'unavailable', 'the token could not be checked now; retry shortly');
+    }
+    if (isAuthError(err)) return reject(res, '401 Unauthorized', 'unauthorized', err.message, { reason: err.code });
+    logger.error('token verification failed unexpectedly', { err });
+    return reject(res, '500 Internal Server Error', 'internal', ERROR_CODES.internal.message);
+  }
+
+  function upgrade(res: HttpResponse, request: UpgradeRequest, context: us_socket_context_t, principal: Principal): void {
+    const data: SocketData = { sessionId: newSessionId(), userId: principal.userId, expiresAt: principal.expiresAt };
+    res.upgrade<SocketData>(data, request.key, firstProtocol(request.protocol), request.extensions, context);
+  }
+
+  /** A key set must be fetched before the token can be judged. */
+  async function verifyLater(res: HttpResponse, state: { aborted: boolean }, request: UpgradeRequest, context: us_socket_context_t, token: string | undefined): Promise<void> {
     let principal: Principal;
     try {
-      principal = await deps.verifier.verify(tokenFromRequest({ authorization: request.authorization || undefined, query: request.query }));
+      principal = await deps.verifier.verify(token);
     } catch (err) {
-      if (state.aborted) return;
-      if (isAuthError(err) && err.code === 'auth_unavailable') {
-        logger.warn('token keys unavailable', { err: err.message });
-        return reject(res, '503 Service Unavailable', 'unavailable', 'the token could not be checked now; retry shortly');
-      }
-      if (isAuthError(err)) return reject(res, '401 Unauthorized', 'unauthorized', err.message, { reason: err.code });
-      logger.error('token verification failed unexpectedly', { err });
-      return reject(res, '500 Internal Server Error', 'internal', ERROR_CODES.internal.message);
+      if (!state.aborted) refuseToken(res, err);
+      return;
     }
     if (state.aborted) return;
-
-    const { userId, expiresAt } = principal;
-    const sessionId = newSessionId();
-    let refusal: SocketData['refusal'];
-    try {
-      // Register first, then count: two upgrades racing each see the other, so the limit is never
-      // passed (at worst both are refused and retry).
-      await deps.presence.register(userId, sessionId, deps.gatewayId);
-      const live = (await deps.presence.sessionsOf([userId])).get(userId)?.length ?? 0;
-      if (live > deps.maxSessionsPerUser) {
-        await deps.presence.unregister(userId, sessionId);
-        metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });
-        refusal = { code: 'too_many_sessions', message: `a user may have at most ${deps.maxSessionsPerUser} open sessions` };
-      }
-    } catch (err) {
-      // The registration may have gone through; left there it would count against the user forever.
-      void deps.presence.unregister(userId, sessionId).catch(() => undefined);
-      logger.warn('presence unavailable during upgrade', { err });
-      if (!state.aborted) reject(res, '503 Service Unavailable', 'unavailable', 'presence is unavailable; retry shortly');
-      return;
-    }
-    if (state.aborted || !deps.accepting()) {
-      if (!refusal) await deps.presence.unregister(userId, sessionId).catch((err: unknown) => logger.warn('presence unregister failed', { err }));
-      if (!state.aborted) reject(res, '503 Service Unavailable', 'going_away', ERROR_CODES.going_away.message);
-      return;
-    }
-    res.cork(() => {
-      res.upgrade<SocketData>({ sessionId, userId, expiresAt, ...(refusal ? { refusal } : {}) }, request.key, firstProtocol(request.protocol), request.extensions, context);
-    });
+    if (!deps.accepting()) return reject(res, '503 Service Unavailable', 'going_away', ERROR_CODES.going_away.message);
+    res.cork(() => upgrade(res, request, context, principal));
   }
 
   return (res, req, context) => {
@@ -131,10 +115,63 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
     if (allowed.size > 0 && request.origin !== '' && !allowed.has(normalizeOrigin(request.origin))) {
       return reject(res, '403 Forbidden', 'origin_not_allowed', ERROR_CODES.origin_not_allowed.message);
     }
+    const token = tokenFromRequest({ authorization: request.authorization || undefined, query: request.query });
+    let principal: Principal | undefined;
+    try {
+      principal = deps.verifier.verifyNow(token);
+    } catch (err) {
+      return refuseToken(res, err);
+    }
+    if (principal) return upgrade(res, request, context, principal);
     const state = watchAborted(res);
-    accept(res, state, request, context).catch((err: unknown) => {
+    verifyLater(res, state, request, context, token).catch((err: unknown) => {
       logger.error('upgrade failed', { err });
       if (!state.aborted) reject(res, '500 Internal Server Error', 'internal', ERROR_CODES.internal.message);
     });
+  };
+}
+
+export interface AdmissionDeps {
+  gatewayId: string;
+  presence: Presence;
+  maxSessionsPerUser: number;
+  accepting: () => boolean;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+/**
+ * Admits a session that just opened: registers it in presence (so deliveries find it) and checks
+ * the user's session limit, then resolves 'welcome'. Register first, then count: two sessions
+ * racing each see the other, so the limit is never passed (at worst both are refused and retry).
+ * A user over the limit is refused with an error frame and close 4008 (browsers could not read an
+ * HTTP status); presence that cannot be written is a close with 1013 `unavailable`, retriable.
+ */
+export function createSessionAdmission(deps: AdmissionDeps): (session: Session) => Promise<'welcome' | 'refused'> {
+  const { presence, logger, metrics } = deps;
+  return async (session) => {
+    try {
+      await presence.register(session.userId, session.id, deps.gatewayId);
+      const live = (await presence.sessionsOf([session.userId])).get(session.userId)?.length ?? 0;
+      if (live > deps.maxSessionsPerUser) {
+        await presence.unregister(session.userId, session.id);
+        metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });
+        session.refuse(null, 'too_many_sessions', `a user may have at most ${deps.maxSessionsPerUser} open sessions`);
+        session.close('too_many_sessions');
+        return 'refused';
+      }
+    } catch (err) {
+      // The registration may have gone through; left there it would count against the user forever.
+      void presence.unregister(session.userId, session.id).catch(() => undefined);
+      logger.warn('presence unavailable while admitting a session', { err });
+      metrics.rejectedUpgrades.inc({ reason: 'unavailable' });
+      session.close('unavailable');
+      return 'refused';
+    }
+    if (!deps.accepting()) {
+      session.close('going_away');
+      return 'refused';
+    }
+    return 'welcome';
   };
 }

@@ -1,11 +1,9 @@
 import { DISABLED, type WebSocket, type WebSocketBehavior } from 'uWebSockets.js';
 import type { Request } from '@switchboard/protocol';
-import { ERROR_CODES } from '@switchboard/errors';
 import type { Logger } from '@switchboard/telemetry';
 import { decodeFrame } from '../internal/decodeFrame';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
 import { createHeartbeat } from '../internal/heartbeat';
-import { errorFrame } from '../internal/replyFrames';
 import { createSerialQueue } from '../internal/serialQueue';
 import type { Session, SessionSocket } from '../internal/session';
 import type { UserRateLimit } from '../internal/userRateLimit';
@@ -20,10 +18,12 @@ export interface WebSocketDeps {
   userRateLimit: UserRateLimit;
   /** Builds the session of a socket that just opened. */
   createSession: (data: SocketData, socket: SessionSocket) => Session;
-  /** Registers the session and welcomes it; it may close it at once, so the socket must already know it. */
+  /** Registers the session in presence and checks the user's session limit; 'refused' has closed it. */
+  admit: (session: Session) => Promise<'welcome' | 'refused'>;
+  /** Adds the admitted session and welcomes it; it may close it at once, so the socket must already know it. */
   opened: (session: Session) => void;
-  /** The socket is gone: forget the session. */
-  closed: (session: Session, code: number) => void;
+  /** The socket is gone: forget the session, once its admission (presence registration) settled. */
+  closed: (session: Session, code: number, admitted: Promise<unknown>) => void;
   handleRequest: (session: Session, request: Request) => void;
   metrics: GatewayMetrics;
   logger: Logger;
@@ -62,16 +62,6 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
   const { metrics, logger } = deps;
   const heartbeat = createHeartbeat({ idleTimeoutMs: deps.idleTimeoutS * 1000 });
 
-  function refuseAtOpen(ws: WebSocket<SocketData>, code: 'too_many_sessions', message: string): void {
-    // Browsers cannot read the HTTP status of a refused upgrade, so the reason comes as a frame and a close code.
-    try {
-      ws.send(JSON.stringify(errorFrame(null, code, message)), false, false);
-      ws.end(ERROR_CODES[code].close, code);
-    } catch (err) {
-      logger.debug('a refused socket closed first', { err });
-    }
-  }
-
   return {
     compression: DISABLED,
     maxPayloadLength: deps.maxFrameBytes * HARD_LIMIT_FACTOR,
@@ -80,25 +70,30 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
     maxBackpressure: deps.maxBufferedBytes,
     upgrade: deps.upgrade,
 
-    // open() runs inside the res.cork() of the async upgrade. After that callback uWS reads the
-    // HTTP response state from memory the new WebSocket now owns, and a send made inside open()
-    // can set the bit there that makes uWS drop the connection without a close frame (about one
-    // connection in 3,000 when many open at once; uWebSockets issue 1928). So what open() sends
-    // goes out on the next turn, before any frame of the client is read.
+    // Nothing is sent from open() itself: after an upgrade made inside res.cork() (a token whose
+    // key set had to be fetched), uWS may still be reading the old HTTP response's state (see
+    // upgrade.ts). The welcome waits for the session's admission to presence, and the client's
+    // frames wait behind it in the session's queue, so nothing is handled for a session that
+    // deliveries cannot find yet.
     open(ws) {
       const data = ws.getUserData();
-      const refusal = data.refusal;
-      if (refusal) {
-        setImmediate(() => refuseAtOpen(ws, refusal.code, refusal.message));
-        return;
-      }
       const session = deps.createSession(data, socketOf(ws));
       data.session = session;
-      data.inbox = createSerialQueue((err) => logger.error('handling a frame failed', { sessionId: session.id, err }));
+      const inbox = createSerialQueue((err) => logger.error('handling a frame failed', { sessionId: session.id, err }));
+      data.inbox = inbox;
       heartbeat.watch(session);
-      setImmediate(() => {
-        if (session.isOpen()) deps.opened(session);
+      const admitted = new Promise<void>((resolve) => {
+        inbox.run(async () => {
+          try {
+            await new Promise<void>((next) => setImmediate(next));
+            if (!session.isOpen()) return;
+            if ((await deps.admit(session)) === 'welcome' && session.isOpen()) deps.opened(session);
+          } finally {
+            resolve();
+          }
+        });
       });
+      data.admitted = admitted;
     },
 
     message(ws, message, isBinary) {
@@ -156,7 +151,7 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
       if (code !== 1000 && code !== 1001) logger.debug('socket closed', { sessionId: data.sessionId, code, reason: Buffer.from(message).toString('utf8') });
       if (!data.session) return;
       heartbeat.unwatch(data.session);
-      deps.closed(data.session, code);
+      deps.closed(data.session, code, data.admitted ?? Promise.resolve());
     },
   };
 }
