@@ -12,7 +12,7 @@ test('going_away reconnects at once; an expired token reconnects at once with a 
 });
 
 test('abnormal closes, slow consumers, idle timeouts and server errors reconnect after a backoff delay', () => {
-  for (const code of [1000, 1006, 1011, 1012, 4009, 4010, 4011, 4999]) {
+  for (const code of [1000, 1006, 1011, 1012, 4009, 4010, 4011, 4012, 4999]) {
     assert.deepEqual(closed(code), { action: 'reconnect', at: 'backoff', unauthorized: false }, String(code));
   }
 });

@@ -31,7 +31,7 @@ const reconnect = (at: 'once' | 'backoff', unauthorized = false): Decision => ({
  * The close-code policy (docs/client.md): 1001 going_away and 4001 unauthorized reconnect at once
  * (4001 with a fresh token); 1003, 1009, 4002 and 4008, and upgrades refused with 403 or 429, stop
  * the client with a typed error because reconnecting cannot help; everything else (1000, 1006,
- * 1011, 4009 slow_consumer, 4010 idle_timeout, 4011 resync_required, other HTTP answers, dropped
+ * 1011, 4009 slow_consumer, 4010 idle_timeout, 4011 resync_required, 4012 unavailable, other HTTP answers, dropped
  * sockets) reconnects
  * after a backoff delay.
  */

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Presence, SessionLocation } from '@switchboard/presence';
+import { createLogger, createMetrics } from '@switchboard/telemetry';
+import { createGatewayMetrics } from '../internal/gatewayMetrics';
+import type { Session } from '../internal/session';
+import { createSessionAdmission } from './upgrade';
+
+/** Presence in memory; `failing` makes every call reject as a Redis outage would. */
+function fakePresence(options: { failing?: boolean } = {}) {
+  const sessions = new Map<string, Map<string, string>>();
+  const fail = () => (options.failing ? Promise.reject(new Error('redis is down')) : undefined);
+  const presence: Pick<Presence, 'register' | 'unregister' | 'sessionsOf'> = {
+    async register(userId, sessionId, gatewayId) {
+      await fail();
+      let of = sessions.get(userId);
+      if (!of) sessions.set(userId, (of = new Map()));
+      of.set(sessionId, gatewayId);
+      return of.size;
+    },
+    async unregister(userId, sessionId) {
+      sessions.get(userId)?.delete(sessionId);
+    },
+    async sessionsOf(userIds) {
+      await fail();
+      const found = new Map<string, SessionLocation[]>();
+      for (const u of userIds) {
+        const of = [...(sessions.get(u) ?? new Map<string, string>())].map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
+        if (of.length > 0) found.set(u, of);
+      }
+      return found;
+    },
+  };
+  return { presence: presence as Presence, sessions };
+}
+
+function fakeSession(id: string, userId = 'alice') {
+  const refused: string[] = [];
+  const closes: string[] = [];
+  const session = {
+    id,
+    userId,
+    refuse: (_id: string | null, code: string) => void refused.push(code),
+    close: (code: string) => void closes.push(code),
+  } as unknown as Session;
+  return { session, refused, closes };
+}
+
+function admission(presence: Presence, accepting = () => true) {
+  return createSessionAdmission({
+    gatewayId: 'gw-1',
+    presence,
+    maxSessionsPerUser: 2,
+    accepting,
+    metrics: createGatewayMetrics(createMetrics('t_'), () => 0),
+    logger: createLogger('test', 'error', {}, () => undefined),
+  });
+}
+
+test('a session is registered in presence before it is welcomed', async () => {
+  const { presence, sessions } = fakePresence();
+  const a = fakeSession('s1');
+  assert.equal(await admission(presence)(a.session), 'welcome');
+  assert.deepEqual([...(sessions.get('alice') ?? [])], [['s1', 'gw-1']]);
+  assert.deepEqual([a.refused, a.closes], [[], []]);
+});
+
+test('a session past the limit is refused with a frame and 4008, and leaves nothing registered', async () => {
+  const { presence, sessions } = fakePresence();
+  const admit = admission(presence);
+  for (const id of ['s1', 's2']) assert.equal(await admit(fakeSession(id).session), 'welcome');
+  const third = fakeSession('s3');
+  assert.equal(await admit(third.session), 'refused');
+  assert.deepEqual(third.refused, ['too_many_sessions']);
+  assert.deepEqual(third.closes, ['too_many_sessions']);
+  assert.deepEqual([...(sessions.get('alice')?.keys() ?? [])], ['s1', 's2']);
+});
+
+test('presence that cannot register the session closes it as unavailable (4012), never welcomes it', async () => {
+  const { presence } = fakePresence({ failing: true });
+  const a = fakeSession('s1');
+  assert.equal(await admission(presence)(a.session), 'refused');
+  assert.deepEqual(a.closes, ['unavailable']);
+});
+
+test('a gateway that stopped accepting meanwhile sends the session away', async () => {
+  const { presence } = fakePresence();
+  const a = fakeSession('s1');
+  assert.equal(await admission(presence, () => false)(a.session), 'refused');
+  assert.deepEqual(a.closes, ['going_away']);
+});
