@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 export interface TestKeyPair {
@@ -9,15 +9,22 @@ export interface TestKeyPair {
   jwk(kid: string, alg?: string): Record<string, unknown>;
 }
 
+/*
+ * Keys are generated as PEM text and imported again, so that no KeyObject shares its key data with
+ * the generation job: Node 20 can deadlock when a garbage collection finalizes that job while the
+ * same key is being exported (KeyObjectHandle::ExportJWK holds the lock the job's destructor takes).
+ */
 export function rsaKeyPair(modulusLength = 2048): TestKeyPair {
-  return wrap(generateKeyPairSync('rsa', { modulusLength }));
+  return wrap(generateKeyPairSync('rsa', { modulusLength, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }));
 }
 
 export function ecKeyPair(namedCurve = 'prime256v1'): TestKeyPair {
-  return wrap(generateKeyPairSync('ec', { namedCurve }));
+  return wrap(generateKeyPairSync('ec', { namedCurve, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } }));
 }
 
-function wrap({ privateKey, publicKey }: { privateKey: KeyObject; publicKey: KeyObject }): TestKeyPair {
+function wrap(pem: { privateKey: string; publicKey: string }): TestKeyPair {
+  const privateKey = createPrivateKey(pem.privateKey);
+  const publicKey = createPublicKey(pem.publicKey);
   return {
     privateKey,
     publicKey,
