@@ -10,35 +10,11 @@ import { createCodec, encodeEvent, loadFileCatalog, type Event, type EventBody }
 import { createLogger, createMetrics, type MetricsRegistry } from '@switchboard/telemetry';
 import { BROKERS } from './helpers/platform';
 import { randomName } from './helpers/random';
+import { databaseUrl, onServer } from './helpers/postgresServer';
+import { waitForValue } from './helpers/waiting';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchboard';
 const codec = createCodec(loadFileCatalog());
 
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let eventCount = 0;
 function event(conversationId: string, seq: number | null, actorId: string, body: EventBody): Event {
@@ -90,7 +66,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
     /** Waits until the offsets stored with the projection reach the end of every partition. */
     const projected = async () => {
       const ends = await admin.fetchTopicOffsets(topic);
-      await waitFor('projection of every produced event', async () => {
+      await waitForValue('projection of every produced event', async () => {
         const { rows } = await db.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM persister_offsets WHERE topic = $1', [topic]);
         const stored = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
         return ends.every((p) => Number(p.high) === 0 || (stored.get(p.partition) ?? 0) >= Number(p.high)) ? true : undefined;
@@ -100,7 +76,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
       const instance = createPersister({ kafka, pool: db, codec, namespace, logger: createLogger('persister', 'warn'), metrics, httpPort: 0, httpHost: '127.0.0.1' });
       persister = instance;
       await instance.start();
-      await waitFor('persister readiness', async () => ((await instance.readiness()).ready ? true : undefined));
+      await waitForValue('persister readiness', async () => ((await instance.readiness()).ready ? true : undefined));
       return instance;
     };
     const rows = async (sql: string, values: unknown[] = []) => (await db.query(sql, values)).rows;
@@ -206,7 +182,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
       persister = undefined;
       await produce([message(direct, 25, alice, 'while stopped', bob), message(direct, 26, bob, 'still stopped', alice)]);
       // Rewind the group's Kafka offsets: only the database may decide where to resume.
-      await waitFor('rewinding the consumer group', async () => {
+      await waitForValue('rewinding the consumer group', async () => {
         try {
           await admin.setOffsets({ groupId: groupId(namespace, 'persister', 'events'), topic, partitions: Array.from({ length: CONVERSATION_PARTITIONS }, (_, partition) => ({ partition, offset: '0' })) });
           return true;
@@ -329,7 +305,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
       await onServer(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
       try {
         await produce([message(direct, 28, alice, 'during the outage', bob)]);
-        const reason = await waitFor('readiness to report the database', async () => {
+        const reason = await waitForValue('readiness to report the database', async () => {
           const state = await instance.readiness();
           return state.ready ? undefined : state.reason;
         });
@@ -339,7 +315,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
       }
       await projected();
       assert.deepEqual(await rows('SELECT body FROM persister_messages WHERE conversation_id = $1 AND seq = 28', [direct]), [{ body: 'during the outage' }]);
-      await waitFor('readiness after the outage', async () => ((await instance.readiness()).ready ? true : undefined));
+      await waitForValue('readiness after the outage', async () => ((await instance.readiness()).ready ? true : undefined));
     });
 
     await t.test('projection rate of a backlog', async () => {
@@ -358,7 +334,7 @@ test('persister: projects the event log idempotently, resumes from its stored po
 
       await start(createMetrics());
       const projectedSoFar = async () => Number((await rows('SELECT count(*) AS n FROM persister_events'))[0]?.n) - storedBefore;
-      const firstSeen = await waitFor('the first projected batch', async () => {
+      const firstSeen = await waitForValue('the first projected batch', async () => {
         const n = await projectedSoFar();
         return n > 0 ? { n, at: Date.now() } : undefined;
       });

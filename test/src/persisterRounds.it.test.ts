@@ -10,37 +10,13 @@ import { createCodec, encodeEvent, loadFileCatalog, type Event } from '@switchbo
 import { createLogger, createMetrics } from '@switchboard/telemetry';
 import { BROKERS } from './helpers/platform';
 import { randomName } from './helpers/random';
+import { databaseUrl, onServer } from './helpers/postgresServer';
+import { waitForValue } from './helpers/waiting';
 
-const SERVER_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/switchboard';
 const codec = createCodec(loadFileCatalog());
 const PARTITIONS_USED = 6;
 const EVENTS_PER_CONVERSATION = 20;
 
-function databaseUrl(name: string): string {
-  const url = new URL(SERVER_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function onServer(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** One direct conversation on each of `count` different partitions. */
 function conversationsOnDistinctPartitions(count: number): string[] {
@@ -123,7 +99,7 @@ test('a round spanning several partitions is stored all or nothing, and retried 
     persister = createPersister({ kafka, pool, codec, namespace, logger: createLogger('persister', 'error'), metrics, httpPort: 0, httpHost: '127.0.0.1' });
     await persister.start();
 
-    const widest = await waitFor('a failed attempt carrying every partition', async () => {
+    const widest = await waitForValue('a failed attempt carrying every partition', async () => {
       const attempts = await count('SELECT last_value AS n FROM round_attempts');
       const width = await count('SELECT last_value AS n FROM round_widest');
       return attempts >= 2 && width === PARTITIONS_USED ? width : undefined;
@@ -134,7 +110,7 @@ test('a round spanning several partitions is stored all or nothing, and retried 
 
     await pool.query('DROP TRIGGER fail_round ON persister_messages');
     const ends = await admin.fetchTopicOffsets(topic);
-    await waitFor('the projection of every event', async () => {
+    await waitForValue('the projection of every event', async () => {
       const { rows } = await pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM persister_offsets WHERE topic = $1', [topic]);
       const positions = new Map(rows.map((r) => [r.partition, Number(r.next_offset)]));
       return ends.every((p) => (positions.get(p.partition) ?? 0) >= Number(p.high)) ? true : undefined;

@@ -35,3 +35,14 @@ export async function withTimeout<T>(work: Promise<T>, timeoutMs: number, what: 
     clearTimeout(timer);
   }
 }
+
+/** Polls `probe` until it returns a value; throws naming `what` when `timeoutMs` passes first. */
+export async function waitForValue<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, pollMs = 20): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await sleep(pollMs);
+  }
+}
