@@ -13,12 +13,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { createKafka, deleteNamespaceTopics, ensureTopics, partitionFor, topicNames, topicSpec } from '@switchboard/kafka';
 import { createCodec, decodeCommand, encodeDelivery, loadFileCatalog, type Delivery, type Event } from '@switchboard/schemas';
 import { freePort, sleep, spawnNode, waitHttpOk } from './platform/processes';
-import { BENCH_SERVICE_ENV, benchEnvironment, cpuProfileArgs, randomNamespace } from './platform/switchboard';
+import { BENCH_SERVICE_ENV, benchEnvironment, cpuProfileArgs, deleteNamespaceKeys, randomNamespace } from './platform/switchboard';
 import { tokenFor } from './platform/systems';
 import { readCpuPressureMicros } from './proc/procStats';
 
@@ -180,14 +179,7 @@ async function main(): Promise<void> {
   await producer.disconnect();
   await deleteNamespaceTopics(admin, namespace);
   await admin.disconnect();
-  const redis = new Redis(env.redisUrl, { maxRetriesPerRequest: 2 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  redis.disconnect();
+  await deleteNamespaceKeys(env.redisUrl, namespace);
 }
 
 main().catch((err: unknown) => {

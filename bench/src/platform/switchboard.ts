@@ -56,20 +56,25 @@ export async function createNamespace(env: BenchEnvironment, namespace: string):
       } finally {
         await a.disconnect();
       }
-      const redis = new Redis(env.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
-      await redis.connect();
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
-          if (keys.length > 0) await redis.del(...keys);
-          cursor = next;
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
+      await deleteNamespaceKeys(env.redisUrl, namespace);
     },
   };
+}
+
+/** Removes the namespace's presence and rate-limit keys from Redis. */
+export async function deleteNamespaceKeys(redisUrl: string, namespace: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${namespace}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
 
 export interface SwitchboardPlatform {

@@ -236,7 +236,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       gatewayId,
       limits: { maxFrameBytes: settings.maxFrameBytes, maxBodyLength: MAX_BODY_LENGTH, messagesPerSecond: settings.ratePerSecond },
     });
-    if (!accepting()) session.close('going_away');
   }
 
   function closed(session: Session, _code: number, admitted: Promise<unknown>): void {

@@ -20,7 +20,7 @@ export interface WebSocketDeps {
   createSession: (data: SocketData, socket: SessionSocket) => Session;
   /** Registers the session in presence and checks the user's session limit; 'refused' has closed it. */
   admit: (session: Session) => Promise<'welcome' | 'refused'>;
-  /** Adds the admitted session and welcomes it; it may close it at once, so the socket must already know it. */
+  /** Adds the admitted session and welcomes it. */
   opened: (session: Session) => void;
   /** The socket is gone: forget the session, once its admission (presence registration) settled. */
   closed: (session: Session, code: number, admitted: Promise<unknown>) => void;
@@ -85,8 +85,6 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
       const admitted = new Promise<void>((resolve) => {
         inbox.run(async () => {
           try {
-            await new Promise<void>((next) => setImmediate(next));
-            if (!session.isOpen()) return;
             if ((await deps.admit(session)) === 'welcome' && session.isOpen()) deps.opened(session);
           } finally {
             resolve();

@@ -151,8 +151,9 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   async function commit(owner: BlockOwner, parts: readonly BatchPart[]): Promise<void> {
     const started = now();
     const outcomes = parts.flatMap((p) => p.outcomes);
-    const sessions = new Map<string, SessionLocation[]>();
-    for (const found of await Promise.all(parts.map((p) => p.sessions))) for (const [user, located] of found) sessions.set(user, located);
+    // The batches of one fetch round share one read: each read is merged once.
+    const reads = await Promise.all(new Set(parts.map((p) => p.sessions)));
+    const sessions = reads.length === 1 ? reads[0]! : new Map(reads.flatMap((found) => [...found]));
     const eventMessages: Message[] = [];
     for (const part of parts) {
       for (const o of part.outcomes) {
