@@ -14,6 +14,8 @@ export type { KafkaProbe, KafkaProbeOptions } from './kafkaProbe';
 export { ensureTopics, topicConfigEntries } from './ensureTopics';
 export { deleteNamespaceTopics } from './deleteNamespaceTopics';
 export type { EnsureTopicsResult } from './ensureTopics';
+export { createRoundPacer, endOfPacedRound, untilNextRound } from './roundPacing';
+export type { RoundPacer, RoundPacerOptions } from './roundPacing';
 export { createPartitionReader } from './partitionReader';
 export type { PartitionRange, PartitionReader } from './partitionReader';
 export { renderTopicsDoc } from './renderTopicsDoc';

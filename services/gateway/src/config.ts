@@ -119,6 +119,20 @@ export const gatewaySpec = {
     max: 120_000,
   }),
   GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
+  GATEWAY_FETCH_INTERVAL_MS: int({
+    description:
+      'Least time between the starts of two fetches from the deliveries topic while deliveries keep arriving, so that one fetch carries what arrived meanwhile; an idle gateway fetches at once',
+    default: 5,
+    min: 0,
+    max: 1_000,
+  }),
+  GATEWAY_PUBLISH_INTERVAL_MS: int({
+    description:
+      'Least time between the starts of two writes of commands to Kafka while commands keep arriving, so that one write carries what arrived meanwhile; a command that finds the gateway idle is written at once',
+    default: 5,
+    min: 0,
+    max: 1_000,
+  }),
   GATEWAY_STATIC_DIR: optionalStr({ description: 'Folder served at / (index.html) for the demo page; unset serves nothing' }),
   GATEWAY_DEV_TOKENS: bool({
     description:
@@ -233,6 +247,8 @@ export interface GatewaySettings {
   resumeGraceMs: number;
   gapHoldMs: number;
   fetchWaitMs: number;
+  fetchIntervalMs: number;
+  publishIntervalMs: number;
   staticDir: string | undefined;
 }
 
@@ -256,6 +272,8 @@ export function gatewaySettings(config: GatewayConfig): GatewaySettings {
     resumeGraceMs: config.GATEWAY_RESUME_GRACE_MS,
     gapHoldMs: config.GATEWAY_GAP_HOLD_MS,
     fetchWaitMs: config.GATEWAY_FETCH_WAIT_MS,
+    fetchIntervalMs: config.GATEWAY_FETCH_INTERVAL_MS,
+    publishIntervalMs: config.GATEWAY_PUBLISH_INTERVAL_MS,
     staticDir: config.GATEWAY_STATIC_DIR,
   };
 }

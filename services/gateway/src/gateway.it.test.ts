@@ -153,6 +153,8 @@ before(async () => {
       resumeGraceMs: 1_000,
       gapHoldMs: 10_000,
       fetchWaitMs: 5,
+      fetchIntervalMs: 0,
+      publishIntervalMs: 0,
       staticDir: undefined,
     },
     kafka,

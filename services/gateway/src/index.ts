@@ -100,6 +100,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const publisher = createCommandPublisher({
     sendBatch: kafkaCommandSender(producer, topicNames(settings.namespace).commands),
     encode: (command) => encodeCommand(deps.codec, command),
+    minIntervalMs: settings.publishIntervalMs,
   });
   const deliveries = createDeliveriesConsumer({
     kafka: deps.kafka,
@@ -107,6 +108,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     gatewayId,
     codec: deps.codec,
     fetchWaitMs: settings.fetchWaitMs,
+    fetchIntervalMs: settings.fetchIntervalMs,
     logger: logger.child({ component: 'deliveries' }),
     onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops }),
   });

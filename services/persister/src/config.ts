@@ -9,6 +9,13 @@ export const persisterSpec = {
   // kafkajs answers a fetch only after the full wait even when records arrived sooner, so this is
   // added to the delay of every projected event; a few ms keep gap fills fast.
   PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
+  PERSISTER_FETCH_INTERVAL_MS: int({
+    description:
+      'Least time between the starts of two fetches while events keep arriving, so that one fetch and one database transaction carry what arrived meanwhile; an idle persister fetches at once',
+    default: 20,
+    min: 0,
+    max: 1_000,
+  }),
   PERSISTER_SESSION_TIMEOUT_MS: int({
     description: 'Consumer group session timeout: how long the partitions of a persister that died stay unprojected; the broker allows 6000 and up by default',
     default: 10_000,

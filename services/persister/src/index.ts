@@ -14,7 +14,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
+import { endOfPacedRound, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { createApiServer } from './api/server';
@@ -45,6 +45,8 @@ export interface PersisterOptions {
   httpHost?: string;
   /** Longest a fetch waits for records when there are none; keep it low, see config.ts. */
   fetchWaitMs?: number;
+  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts); default 0. */
+  fetchIntervalMs?: number;
   /** Most bytes fetched per partition per batch, which bounds a batch's size (a round holds one batch per partition). */
   maxBytesPerPartition?: number;
   /** Consumer group session timeout; default 10 s. */
@@ -148,7 +150,11 @@ export function createPersister(options: PersisterOptions): Persister {
       eachBatchAutoResolve: false,
       // Every batch of a fetch round is handed over at once, so the round becomes one transaction.
       partitionsConsumedConcurrently: topicSpec('events').partitions,
-      eachBatch: handleBatch,
+      eachBatch: async (payload) => {
+        const roundStartedAt = Date.now();
+        await handleBatch(payload);
+        await endOfPacedRound(roundStartedAt, options.fetchIntervalMs ?? 0);
+      },
     });
   const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });
 

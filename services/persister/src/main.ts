@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     httpPort: config.PERSISTER_HTTP_PORT,
     httpHost: config.PERSISTER_HTTP_HOST,
     fetchWaitMs: config.PERSISTER_FETCH_WAIT_MS,
+    fetchIntervalMs: config.PERSISTER_FETCH_INTERVAL_MS,
     maxBytesPerPartition: config.PERSISTER_MAX_BATCH_BYTES,
     sessionTimeoutMs: config.PERSISTER_SESSION_TIMEOUT_MS,
     syncCatchUpMs: config.PERSISTER_SYNC_CATCH_UP_MS,

@@ -13,6 +13,13 @@ export const routerSpec = {
     max: 1_000_000,
   }),
   ROUTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new commands (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
+  ROUTER_FETCH_INTERVAL_MS: int({
+    description:
+      'Least time between the starts of two fetches while commands keep arriving, so that one fetch and one transaction carry what arrived meanwhile; an idle router fetches at once',
+    default: 5,
+    min: 0,
+    max: 1_000,
+  }),
   ROUTER_PARTITIONS_PER_TRANSACTION: int({
     description:
       'Command partitions owned, fenced and committed together (a block): one transaction per block and fetch round. All routers of a group must use the same value; with the default (every partition) one router routes and the others stand by',

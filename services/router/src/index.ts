@@ -4,7 +4,7 @@
  * the environment and calls it.
  */
 import type { Kafka } from 'kafkajs';
-import { createPartitionReader, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
+import { createPartitionReader, endOfPacedRound, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
@@ -23,6 +23,8 @@ export interface RouterOptions {
   maxGroupSize: number;
   recentCapacity: number;
   fetchWaitMs: number;
+  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts); 0 fetches again at once. */
+  fetchIntervalMs?: number;
   /** Command partitions per block (see partitionBlocks.ts); every router of a group must use the same. */
   partitionsPerTransaction: number;
   /** Consumer group session timeout; default 10 s. */
@@ -135,6 +137,7 @@ export function createRouter(options: RouterOptions): Router {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: commandPartitions,
       eachBatch: async (payload) => {
+        const roundStartedAt = Date.now();
         try {
           await handleBatch(payload);
           batchProblem = undefined;
@@ -142,6 +145,7 @@ export function createRouter(options: RouterOptions): Router {
           batchProblem = err instanceof Error ? err.message : String(err);
           throw err;
         }
+        await endOfPacedRound(roundStartedAt, options.fetchIntervalMs ?? 0);
       },
     });
   const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });

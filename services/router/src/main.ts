@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     maxGroupSize: config.ROUTER_MAX_GROUP_SIZE,
     recentCapacity: config.ROUTER_RECENT_MESSAGES,
     fetchWaitMs: config.ROUTER_FETCH_WAIT_MS,
+    fetchIntervalMs: config.ROUTER_FETCH_INTERVAL_MS,
     partitionsPerTransaction: config.ROUTER_PARTITIONS_PER_TRANSACTION,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
+import { endOfPacedRound, keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
 import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
 import { HOP_HEADERS, readStamp, stampNow, type Logger } from '@switchboard/telemetry';
 
@@ -10,6 +10,8 @@ export interface DeliveriesConsumerOptions {
   gatewayId: string;
   codec: Codec;
   fetchWaitMs: number;
+  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts). */
+  fetchIntervalMs?: number;
   logger: Logger;
   /** Called in offset order for every delivery addressed to this gateway; must not block. */
   onDelivery: (delivery: Delivery, stamps: DeliveryStamps) => void;
@@ -134,6 +136,7 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
               nextOffset = Number(message.offset) + 1;
               handle(message.value, message.headers, message.offset, fetched);
             }
+            await endOfPacedRound(fetched, options.fetchIntervalMs ?? 0);
           },
         });
       keeper = keepConsumerRunning(c, run, { log: (message, extra) => logger.warn(message, extra) });

@@ -94,3 +94,28 @@ test('a command that cannot be encoded is refused alone', async () => {
   await assert.rejects(publisher.publish(command(1)), /bad value/);
   assert.equal(sender.calls.length, 0);
 });
+
+test('with an interval, commands arriving soon after a batch wait for it and go together', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 10_000 });
+  const sender = controlledSender();
+  const publisher = createCommandPublisher({ sendBatch: sender.sendBatch, encode, minIntervalMs: 5 });
+  const first = publisher.publish(command(1));
+  assert.equal(sender.calls.length, 1, 'an idle publisher sends at once');
+  sender.calls[0]!.finish();
+  await first;
+  t.mock.timers.tick(1);
+  const rest = [2, 3, 4].map((n) => publisher.publish(command(n)));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sender.calls.length, 1, 'not before the interval since the first batch started');
+  t.mock.timers.tick(4);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(sender.calls.length, 2);
+  assert.deepEqual(sender.calls[1]!.messages.map((m) => m.value?.toString()), ['c2', 'c3', 'c4']);
+  sender.calls[1]!.finish();
+  await Promise.all(rest);
+  t.mock.timers.tick(100);
+  const late = publisher.publish(command(5));
+  assert.equal(sender.calls.length, 3, 'long after the last batch, a command goes at once again');
+  sender.calls[2]!.finish();
+  await late;
+});
