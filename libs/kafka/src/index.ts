@@ -14,7 +14,7 @@ export type { KafkaProbe, KafkaProbeOptions } from './kafkaProbe';
 export { ensureTopics, topicConfigEntries } from './ensureTopics';
 export { deleteNamespaceTopics } from './deleteNamespaceTopics';
 export type { EnsureTopicsResult } from './ensureTopics';
-export { createRoundPacer, endOfPacedRound, untilNextRound } from './roundPacing';
+export { DEFAULT_ROUND_BURST, createRoundPacer, nextRoundWait } from './roundPacing';
 export type { RoundPacer, RoundPacerOptions } from './roundPacing';
 export { createPartitionReader } from './partitionReader';
 export type { PartitionRange, PartitionReader } from './partitionReader';

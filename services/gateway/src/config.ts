@@ -121,15 +121,15 @@ export const gatewaySpec = {
   GATEWAY_FETCH_WAIT_MS: int({ description: 'Longest a fetch from the deliveries topic waits for new records (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   GATEWAY_FETCH_INTERVAL_MS: int({
     description:
-      'Least time between the starts of two fetches from the deliveries topic while deliveries keep arriving, so that one fetch carries what arrived meanwhile; an idle gateway fetches at once',
-    default: 5,
+      'Average time between fetches from the deliveries topic that a busy gateway is held to, so that one fetch carries what arrived meanwhile; up to 10 fetches in a row go at once, so a quiet gateway never waits. 0 never holds it',
+    default: 8,
     min: 0,
     max: 1_000,
   }),
   GATEWAY_PUBLISH_INTERVAL_MS: int({
     description:
-      'Least time between the starts of two writes of commands to Kafka while commands keep arriving, so that one write carries what arrived meanwhile; a command that finds the gateway idle is written at once',
-    default: 5,
+      'Average time between writes of commands to Kafka that a busy gateway is held to, so that one write carries what arrived meanwhile; up to 10 writes in a row go at once, so a quiet gateway never waits. 0 never holds it',
+    default: 8,
     min: 0,
     max: 1_000,
   }),

@@ -12,7 +12,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { TokenVerifier } from '@switchboard/auth';
-import { topicNames, type KafkaProbe } from '@switchboard/kafka';
+import { createRoundPacer, topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
 import { encodeCommand, type Codec } from '@switchboard/schemas';
@@ -100,7 +100,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const publisher = createCommandPublisher({
     sendBatch: kafkaCommandSender(producer, topicNames(settings.namespace).commands),
     encode: (command) => encodeCommand(deps.codec, command),
-    minIntervalMs: settings.publishIntervalMs,
+    pacer: createRoundPacer({ intervalMs: settings.publishIntervalMs }),
   });
   const deliveries = createDeliveriesConsumer({
     kafka: deps.kafka,

@@ -11,7 +11,7 @@ export const persisterSpec = {
   PERSISTER_FETCH_WAIT_MS: int({ description: 'Longest a fetch from Kafka waits for new events (it returns as soon as one arrives)', default: 100, min: 0, max: 5_000 }),
   PERSISTER_FETCH_INTERVAL_MS: int({
     description:
-      'Least time between the starts of two fetches while events keep arriving, so that one fetch and one database transaction carry what arrived meanwhile; an idle persister fetches at once',
+      'Average time between fetches that a busy persister is held to, so that one fetch and one database transaction carry what arrived meanwhile; up to 10 fetches in a row go at once. 0 never holds it',
     default: 20,
     min: 0,
     max: 1_000,

@@ -14,7 +14,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import { endOfPacedRound, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
+import { createRoundPacer, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
 import { createApiServer } from './api/server';
@@ -45,7 +45,7 @@ export interface PersisterOptions {
   httpHost?: string;
   /** Longest a fetch waits for records when there are none; keep it low, see config.ts. */
   fetchWaitMs?: number;
-  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts); default 0. */
+  /** Average time between fetch rounds the consumer is held to under load (see roundPacing.ts); 0 (the default) never holds it. */
   fetchIntervalMs?: number;
   /** Most bytes fetched per partition per batch, which bounds a batch's size (a round holds one batch per partition). */
   maxBytesPerPartition?: number;
@@ -88,6 +88,7 @@ export function createPersister(options: PersisterOptions): Persister {
     heartbeatInterval: 1_000,
     allowAutoTopicCreation: false,
   });
+  const pacer = createRoundPacer({ intervalMs: options.fetchIntervalMs ?? 0 });
   let joined = false;
   let stopping = false;
   let crashed: string | undefined;
@@ -151,9 +152,9 @@ export function createPersister(options: PersisterOptions): Persister {
       // Every batch of a fetch round is handed over at once, so the round becomes one transaction.
       partitionsConsumedConcurrently: topicSpec('events').partitions,
       eachBatch: async (payload) => {
-        const roundStartedAt = Date.now();
+        pacer.claim();
         await handleBatch(payload);
-        await endOfPacedRound(roundStartedAt, options.fetchIntervalMs ?? 0);
+        await pacer.untilNext();
       },
     });
   const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });

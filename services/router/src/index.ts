@@ -4,7 +4,7 @@
  * the environment and calls it.
  */
 import type { Kafka } from 'kafkajs';
-import { createPartitionReader, endOfPacedRound, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
+import { createPartitionReader, createRoundPacer, groupId, keepConsumerRunning, topicNames, topicSpec } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import type { Codec } from '@switchboard/schemas';
 import type { Logger, MetricsRegistry } from '@switchboard/telemetry';
@@ -23,7 +23,7 @@ export interface RouterOptions {
   maxGroupSize: number;
   recentCapacity: number;
   fetchWaitMs: number;
-  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts); 0 fetches again at once. */
+  /** Average time between fetch rounds the consumer is held to under load (see roundPacing.ts); 0 never holds it. */
   fetchIntervalMs?: number;
   /** Command partitions per block (see partitionBlocks.ts); every router of a group must use the same. */
   partitionsPerTransaction: number;
@@ -54,6 +54,7 @@ export function createRouter(options: RouterOptions): Router {
     allowAutoTopicCreation: false,
     partitionAssigners: [createBlockAssigner(options.partitionsPerTransaction)],
   });
+  const pacer = createRoundPacer({ intervalMs: options.fetchIntervalMs ?? 0 });
   const blockSize = options.partitionsPerTransaction;
   const commandPartitions = topicSpec('commands').partitions;
   const owners = new Map<number, Promise<BlockOwner>>();
@@ -137,7 +138,7 @@ export function createRouter(options: RouterOptions): Router {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: commandPartitions,
       eachBatch: async (payload) => {
-        const roundStartedAt = Date.now();
+        pacer.claim();
         try {
           await handleBatch(payload);
           batchProblem = undefined;
@@ -145,7 +146,7 @@ export function createRouter(options: RouterOptions): Router {
           batchProblem = err instanceof Error ? err.message : String(err);
           throw err;
         }
-        await endOfPacedRound(roundStartedAt, options.fetchIntervalMs ?? 0);
+        await pacer.untilNext();
       },
     });
   const keeper = keepConsumerRunning(consumer, runConsumer, { log: (message, extra) => logger.warn(message, extra) });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka } from 'kafkajs';
-import { endOfPacedRound, keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
+import { createRoundPacer, keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
 import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
 import { HOP_HEADERS, readStamp, stampNow, type Logger } from '@switchboard/telemetry';
 
@@ -10,7 +10,7 @@ export interface DeliveriesConsumerOptions {
   gatewayId: string;
   codec: Codec;
   fetchWaitMs: number;
-  /** Least time between the starts of two fetch rounds under load (see roundPacing.ts). */
+  /** Average time between fetch rounds the consumer is held to under load (see roundPacing.ts); 0 never holds it. */
   fetchIntervalMs?: number;
   logger: Logger;
   /** Called in offset order for every delivery addressed to this gateway; must not block. */
@@ -49,6 +49,7 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
  */
 export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): DeliveriesConsumer {
   const { kafka, gatewayId, logger } = options;
+  const pacer = createRoundPacer({ intervalMs: options.fetchIntervalMs ?? 0 });
   const topic = topicNames(options.namespace).deliveries;
   const partitionCount = topicSpec('deliveries').partitions;
   const own = partitionFor(gatewayId, partitionCount);
@@ -132,11 +133,12 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
           eachBatch: async ({ batch }) => {
             if (batch.partition !== own) return;
             const fetched = stampNow();
+            pacer.claim();
             for (const message of batch.messages) {
               nextOffset = Number(message.offset) + 1;
               handle(message.value, message.headers, message.offset, fetched);
             }
-            await endOfPacedRound(fetched, options.fetchIntervalMs ?? 0);
+            await pacer.untilNext();
           },
         });
       keeper = keepConsumerRunning(c, run, { log: (message, extra) => logger.warn(message, extra) });

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from 'kafkajs';
 import type { Command } from '@switchboard/schemas';
+import { createRoundPacer } from '@switchboard/kafka';
 import { createCommandPublisher } from './commands';
 
 function command(n: number, conversationId = `grp.${'a'.repeat(32)}`): Command {
@@ -98,7 +99,7 @@ test('a command that cannot be encoded is refused alone', async () => {
 test('with an interval, commands arriving soon after a batch wait for it and go together', async (t) => {
   t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 10_000 });
   const sender = controlledSender();
-  const publisher = createCommandPublisher({ sendBatch: sender.sendBatch, encode, minIntervalMs: 5 });
+  const publisher = createCommandPublisher({ sendBatch: sender.sendBatch, encode, pacer: createRoundPacer({ intervalMs: 5, burst: 1 }) });
   const first = publisher.publish(command(1));
   assert.equal(sender.calls.length, 1, 'an idle publisher sends at once');
   sender.calls[0]!.finish();

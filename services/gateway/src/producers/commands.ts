@@ -1,6 +1,6 @@
 import type { Message, Producer } from 'kafkajs';
 import type { Command } from '@switchboard/schemas';
-import { createRoundPacer } from '@switchboard/kafka';
+import { createRoundPacer, type RoundPacer } from '@switchboard/kafka';
 import { HOP_HEADERS, stampText } from '@switchboard/telemetry';
 
 /** Publishes commands to the commands topic, keyed by conversation. */
@@ -20,8 +20,8 @@ export interface CommandPublisherOptions {
   encode: (command: Command) => Buffer;
   /** Most records in one produce request. */
   maxBatchMessages?: number;
-  /** Least time between the starts of two batches while commands keep coming (see roundPacing.ts); default 0. */
-  minIntervalMs?: number;
+  /** Holds batches to a rate while commands keep coming (see roundPacing.ts); by default never. */
+  pacer?: RoundPacer;
 }
 
 interface Queued {
@@ -32,20 +32,21 @@ interface Queued {
 
 /**
  * kafkajs has no linger, so batching happens here: a command goes out at once when nothing is in
- * flight and the previous batch started at least `minIntervalMs` ago; commands that arrive
- * meanwhile wait and go together in the next one. Under load batches grow by themselves, and a
+ * flight and the publisher is not being held to `intervalMs` (see roundPacing.ts); commands that
+ * arrive meanwhile wait and go together in the next one. Under load batches grow by themselves, and a
  * lone command on an idle gateway never waits for a timer.
  */
 export function createCommandPublisher(options: CommandPublisherOptions): CommandPublisher {
   const maxBatch = options.maxBatchMessages ?? 500;
   let queue: Queued[] = [];
   let inFlight: Promise<void> | undefined;
-  const pacer = createRoundPacer({ minIntervalMs: options.minIntervalMs ?? 0 });
+  const pacer = options.pacer ?? createRoundPacer({ intervalMs: 0 });
 
   async function drain(): Promise<void> {
     while (queue.length > 0) {
-      const paced = pacer.next();
+      const paced = pacer.untilNext();
       if (paced) await paced;
+      pacer.claim();
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
       try {
