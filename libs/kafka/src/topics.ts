@@ -72,7 +72,7 @@ export const TOPICS: readonly TopicSpec[] = [
     producers: 'router (transactional, in the same transaction as the events)',
     consumers: 'gateway',
     description:
-      'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames.',
+      'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames. Since Delivery v2 the router writes one DeliveryBatch record per gateway and transaction, in decision order, its events as the very bytes of the events topic.',
   },
 ];
 

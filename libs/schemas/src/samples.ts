@@ -1,4 +1,4 @@
-import type { Command, CommandBody, Delivery, Event, EventBody } from './generated/types';
+import type { Command, CommandBody, CommandReply, Delivery, EphemeralDelivery, Event, EventBody } from './generated/types';
 import { SUBJECTS } from './subjects';
 
 /*
@@ -122,9 +122,25 @@ export const DELIVERY_SAMPLES: Readonly<Record<string, Delivery>> = {
   },
 };
 
+/**
+ * A batch of the deliveries the router wrote in one transaction for one gateway. Its events travel
+ * as the bytes of the events topic, which a JSON recording cannot hold, so this sample carries the
+ * other kinds; the codec tests cover encoded events.
+ */
+export const DELIVERY_BATCH_SAMPLE: Delivery = {
+  gatewayId: 'gw-1',
+  body: {
+    type: 'DeliveryBatch',
+    items: [
+      { body: DELIVERY_SAMPLES.CommandReply!.body as CommandReply, receivedAt: 1732431000151.25, decidedAt: 1732431000154.5 },
+      { body: DELIVERY_SAMPLES.Typing!.body as EphemeralDelivery, receivedAt: null, decidedAt: null },
+    ],
+  },
+};
+
 /** Every sample by subject, then by case name. */
 export const SAMPLES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   [SUBJECTS.command]: COMMAND_SAMPLES,
   [SUBJECTS.event]: EVENT_SAMPLES,
-  [SUBJECTS.delivery]: DELIVERY_SAMPLES,
+  [SUBJECTS.delivery]: { ...DELIVERY_SAMPLES, DeliveryBatch: DELIVERY_BATCH_SAMPLE },
 };

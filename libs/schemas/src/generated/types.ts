@@ -273,7 +273,8 @@ export interface Delivery {
 export type DeliveryBody =
   | EventDelivery
   | CommandReply
-  | EphemeralDelivery;
+  | EphemeralDelivery
+  | DeliveryBatch;
 
 /** A sequenced event to push to the recipients' sessions on this gateway. */
 export interface EventDelivery {
@@ -323,3 +324,37 @@ export interface EphemeralDelivery {
 export type EphemeralDeliveryBody =
   | Typing
   | Signal;
+
+/** Everything one router transaction has for this gateway, in log order: one record instead of one per event, reply and ephemeral frame. The router writes every delivery in this form since Delivery v2. */
+export interface DeliveryBatch {
+  /** Variant tag. */
+  readonly type: 'DeliveryBatch';
+  /** The deliveries, in the order the router decided them. */
+  readonly items: readonly BatchedDelivery[];
+}
+
+/** One delivery of a batch, with the hop stamps of the command it came from. */
+export interface BatchedDelivery {
+  /** What to push. */
+  readonly body: BatchedDeliveryBody;
+  /** Hop stamp: when the command's request reached its gateway, epoch milliseconds; null when unknown. */
+  readonly receivedAt: number | null;
+  /** Hop stamp: when the router sequenced the command, epoch milliseconds; null when unknown. */
+  readonly decidedAt: number | null;
+}
+
+/** The variants of `BatchedDelivery.body`, told apart by `type`. */
+export type BatchedDeliveryBody =
+  | EncodedEventDelivery
+  | CommandReply
+  | EphemeralDelivery;
+
+/** A sequenced event to push to the recipients' sessions on this gateway, carried as the bytes appended to the events topic, so that it is encoded once. */
+export interface EncodedEventDelivery {
+  /** Variant tag. */
+  readonly type: 'EncodedEventDelivery';
+  /** The event record exactly as appended to the events topic: Confluent wire format (magic byte 0, schema id, Avro binary of io.switchboard.Event). */
+  readonly event: Buffer;
+  /** User ids with sessions on this gateway that must receive the event. */
+  readonly recipients: readonly string[];
+}

@@ -3,6 +3,7 @@ import type { Consumer, IHeaders, Kafka } from 'kafkajs';
 import { createRoundPacer, keepConsumerRunning, partitionFor, topicNames, topicSpec, type ConsumerKeeper } from '@switchboard/kafka';
 import { decodeDelivery, type Codec, type Delivery } from '@switchboard/schemas';
 import { HOP_HEADERS, readStamp, stampNow, type Logger } from '@switchboard/telemetry';
+import { unbatchDelivery, type SingleDelivery } from '../internal/unbatchDelivery';
 
 export interface DeliveriesConsumerOptions {
   kafka: Kafka;
@@ -13,8 +14,8 @@ export interface DeliveriesConsumerOptions {
   /** Average time between fetch rounds the consumer is held to under load (see roundPacing.ts); 0 never holds it. */
   fetchIntervalMs?: number;
   logger: Logger;
-  /** Called in offset order for every delivery addressed to this gateway; must not block. */
-  onDelivery: (delivery: Delivery, stamps: DeliveryStamps) => void;
+  /** Called in offset order for every delivery addressed to this gateway, a batch's items one by one; must not block. */
+  onDelivery: (delivery: SingleDelivery, stamps: DeliveryStamps) => void;
 }
 
 /** The hop stamps a delivery carries, and when this gateway fetched it. */
@@ -82,10 +83,16 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
       return;
     }
     if (delivery.gatewayId !== gatewayId) return;
-    try {
-      options.onDelivery(delivery, { received: readStamp(headers?.[HOP_HEADERS.received]), decided: readStamp(headers?.[HOP_HEADERS.decided]), fetched });
-    } catch (err) {
-      logger.error('handling a delivery failed', { partition: own, offset, type: delivery.body.type, err });
+    const stamps = { received: readStamp(headers?.[HOP_HEADERS.received]), decided: readStamp(headers?.[HOP_HEADERS.decided]) };
+    const items = unbatchDelivery(delivery, options.codec, stamps, (index, err) =>
+      logger.error('skipping a batched event that cannot be decoded', { partition: own, offset, index, err }),
+    );
+    for (const item of items) {
+      try {
+        options.onDelivery(item.delivery, { received: item.received, decided: item.decided, fetched });
+      } catch (err) {
+        logger.error('handling a delivery failed', { partition: own, offset, type: item.delivery.body.type, err });
+      }
     }
   }
 

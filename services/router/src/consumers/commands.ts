@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, EachBatchPayload, Message, TopicMessages } from 'kafkajs';
-import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command } from '@switchboard/schemas';
+import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command, type Event } from '@switchboard/schemas';
 import { partitionFor, type TopicNames } from '@switchboard/kafka';
 import type { Presence, SessionLocation } from '@switchboard/presence';
-import { createHopTimer, HOP_HEADERS, readStamp, stampNow, stampText, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
+import { createHopTimer, HOP_HEADERS, readStamp, stampNow, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import { applyEvent } from '../internal/conversationState';
 import { decide } from '../internal/decide';
+import { batchDeliveries, type PlannedDelivery } from '../internal/batchDeliveries';
 import { chunkMessages } from '../internal/chunkMessages';
 import { blockOf } from '../internal/partitionBlocks';
 import { eventRecipients, planDeliveries, usersOf, type Outcome } from '../internal/plan';
@@ -155,31 +156,34 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     const reads = await Promise.all(new Set(parts.map((p) => p.sessions)));
     const sessions = reads.length === 1 ? reads[0]! : new Map(reads.flatMap((found) => [...found]));
     const eventMessages: Message[] = [];
+    const encoded = new Map<Event, Buffer>();
     for (const part of parts) {
       for (const o of part.outcomes) {
         if (o.decision.outcome !== 'events') continue;
         for (const event of o.decision.events) {
+          const value = encodeEvent(deps.codec, event);
+          encoded.set(event, value);
           eventMessages.push({
             key: event.conversationId,
-            value: encodeEvent(deps.codec, event),
+            value,
             partition: part.partition,
             headers: { 'event-type': event.body.type, 'conversation-id': event.conversationId, ...(event.traceparent ? { traceparent: event.traceparent } : {}) },
           });
         }
       }
     }
-    const deliveryMessages: Message[] = [];
+    const planned: PlannedDelivery[] = [];
     for (const outcome of outcomes) {
-      const stamps = stampHeaders(outcome);
-      for (const d of planDeliveries([outcome], sessions)) {
-        deliveryMessages.push({
-          key: d.gatewayId,
-          value: encodeDelivery(deps.codec, d),
-          partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
-          headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type, ...stamps },
-        });
-      }
+      const receivedAt = outcome.stamps?.received ?? null;
+      const decidedAt = outcome.stamps?.decided ?? null;
+      for (const delivery of planDeliveries([outcome], sessions)) planned.push({ delivery, receivedAt, decidedAt });
     }
+    const deliveryMessages: Message[] = batchDeliveries(planned, (event) => encoded.get(event) ?? encodeEvent(deps.codec, event)).map((d) => ({
+      key: d.gatewayId,
+      value: encodeDelivery(deps.codec, d),
+      partition: partitionFor(d.gatewayId, deps.deliveriesPartitions),
+      headers: { 'gateway-id': d.gatewayId, 'delivery-type': d.body.type },
+    }));
 
     const tx = await owner.producer.transaction();
     try {
@@ -265,14 +269,6 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     if (uncommitted > MAX_UNCOMMITTED_COMMANDS) await ahead;
     if (batcher.failed()) throw new Error(`block ${block}: the transaction ahead of this batch failed; it is read again`);
     await payload.heartbeat();
-  }
-
-  function stampHeaders(outcome: Outcome): Record<string, string> {
-    const stamps = outcome.stamps;
-    if (!stamps) return {};
-    const headers: Record<string, string> = { [HOP_HEADERS.fetched]: stampText(stamps.fetched), [HOP_HEADERS.decided]: stampText(stamps.decided) };
-    if (stamps.received !== undefined) headers[HOP_HEADERS.received] = stampText(stamps.received);
-    return headers;
   }
 
   return Object.assign(handleBatch, {
