@@ -1,4 +1,4 @@
-import { SchemaError, createCodec, decodeCommand, decodeDelivery, decodeEvent, loadFileCatalog, type Codec } from '@switchboard/schemas';
+import { SchemaError, createCodec, decodeCommand, decodeDelivery, decodeEvent, decodeRouterSnapshot, loadFileCatalog, type Codec } from '@switchboard/schemas';
 import type { TopicId } from '@switchboard/kafka';
 import type { DecodeOutcome } from './renderRecord';
 
@@ -6,6 +6,7 @@ const DECODERS: Readonly<Record<TopicId, (codec: Codec, bytes: Buffer) => unknow
   commands: decodeCommand,
   events: decodeEvent,
   deliveries: decodeDelivery,
+  snapshots: decodeRouterSnapshot,
 };
 
 /**

@@ -2,7 +2,7 @@
  * The one declarative list of the platform's topics. The local stack creates them from it, the
  * helm chart renders it, and docs/topics.md is generated from it, so the three cannot disagree.
  */
-export type TopicId = 'commands' | 'events' | 'deliveries';
+export type TopicId = 'commands' | 'events' | 'deliveries' | 'snapshots';
 
 export interface TopicSpec {
   readonly id: TopicId;
@@ -73,6 +73,21 @@ export const TOPICS: readonly TopicSpec[] = [
     consumers: 'gateway',
     description:
       'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames. Since Delivery v2 the router writes one DeliveryBatch record per gateway and transaction, in decision order, its events as the very bytes of the events topic.',
+  },
+  {
+    id: 'snapshots',
+    suffix: 'router-snapshots.v1',
+    partitions: CONVERSATION_PARTITIONS,
+    retentionMs: -1,
+    cleanupPolicy: 'compact',
+    key: '`h|<conversation id>` (head), `m|<conversation id>|<page>` (members), `r|<conversation id>|<through seq>|<part>` (recent messages), `c|<partition>` (checkpoint)',
+    partitioning: 'the partition number of the conversation\'s events (and commands) partition; a checkpoint on the partition it describes',
+    valueSchema: 'io.switchboard.RouterSnapshot',
+    producers: 'router (transactional, in the same transaction as the events it covers)',
+    consumers: 'router (when it is handed a block of partitions)',
+    description:
+      "The router's conversation state (last sequence, members, the recent messages kept for retries and edits), so that a new owner of a partition restores it from the latest snapshots and folds only the events after the partition's checkpoint instead of the whole history. A cache of the events topic: deleting it costs one full fold, never a decision (docs/architecture.md, \"Router state and takeover\"). Read with isolation.level=read_committed; a null value is a tombstone.",
+    extraConfig: { 'segment.bytes': String(64 * 1024 * 1024), 'segment.ms': String(HOUR), 'min.cleanable.dirty.ratio': '0.25', 'delete.retention.ms': String(HOUR) },
   },
 ];
 

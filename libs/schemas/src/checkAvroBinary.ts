@@ -56,6 +56,12 @@ function compile(type: Type): Check {
     case 'boolean':
       return skipping(1, 'boolean');
     case 'int':
+      return (cursor) => {
+        const at = cursor.pos;
+        const value = readVarint(cursor);
+        // avsc reads a longer varint into an int without complaint; the value would not fit the schema.
+        if (value < -0x80000000 || value > 0x7fffffff) throw new Error(`int at offset ${at} is out of range: ${value}`);
+      };
     case 'long':
       return (cursor) => void readVarint(cursor);
     case 'float':

@@ -37,8 +37,10 @@ export {
   decodeCommand,
   decodeDelivery,
   decodeEvent,
+  decodeRouterSnapshot,
   encodeCommand,
   encodeDelivery,
   encodeEvent,
+  encodeRouterSnapshot,
 } from './typedCodecs';
 export type * from './generated/types';

@@ -1,4 +1,4 @@
-import type { Command, CommandBody, CommandReply, Delivery, EphemeralDelivery, Event, EventBody } from './generated/types';
+import type { Command, CommandBody, CommandReply, Delivery, EphemeralDelivery, Event, EventBody, RouterSnapshot } from './generated/types';
 import { SUBJECTS } from './subjects';
 
 /*
@@ -138,9 +138,38 @@ export const DELIVERY_BATCH_SAMPLE: Delivery = {
   },
 };
 
+export const ROUTER_SNAPSHOT_SAMPLES: Readonly<Record<string, RouterSnapshot>> = {
+  ConversationHead: {
+    body: { type: 'ConversationHead', conversationId: 'g:team', kind: 'GROUP', name: 'Team', createdBy: 'alice', lastSeq: 11, recentCapacity: 10_000, memberPages: 1, recentSince: 9 },
+  },
+  ConversationHeadDirect: {
+    body: { type: 'ConversationHead', conversationId: 'd:alice:bob', kind: 'DIRECT', name: null, createdBy: null, lastSeq: 2 ** 40, recentCapacity: 100, memberPages: 1, recentSince: 1 },
+  },
+  MemberPage: {
+    body: { type: 'MemberPage', conversationId: 'g:team', page: 0, members: [{ userId: 'alice', fromSeq: 1 }, { userId: 'dave', fromSeq: 10 }] },
+  },
+  RecentPage: {
+    body: {
+      type: 'RecentPage',
+      conversationId: 'g:team',
+      throughSeq: 11,
+      part: 0,
+      messages: [
+        { seq: 7, messageId: 'm-7', senderId: 'alice', clientMsgId: 'c-1', deleted: true },
+        { seq: 11, messageId: 'm-11', senderId: 'bob', clientMsgId: 'c-✓', deleted: false },
+      ],
+      deletedSeqs: [3, 5],
+    },
+  },
+  SnapshotCheckpoint: {
+    body: { type: 'SnapshotCheckpoint', clusterId: 'MkU3OEVBNTcwNTJENDM2Qg', eventsTopic: 'switchboard.events.v1', partition: 3, eventsOffset: 123_456, writtenAt: AT },
+  },
+};
+
 /** Every sample by subject, then by case name. */
 export const SAMPLES: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
   [SUBJECTS.command]: COMMAND_SAMPLES,
   [SUBJECTS.event]: EVENT_SAMPLES,
   [SUBJECTS.delivery]: { ...DELIVERY_SAMPLES, DeliveryBatch: DELIVERY_BATCH_SAMPLE },
+  [SUBJECTS.routerSnapshot]: ROUTER_SNAPSHOT_SAMPLES,
 };

@@ -1,5 +1,5 @@
 import type { Codec } from './createCodec';
-import type { Command, Delivery, Event } from './generated/types';
+import type { Command, Delivery, Event, RouterSnapshot } from './generated/types';
 import { SUBJECTS } from './subjects';
 
 /*
@@ -29,4 +29,12 @@ export function encodeDelivery(codec: Codec, delivery: Delivery): Buffer {
 
 export function decodeDelivery(codec: Codec, buffer: Buffer): Delivery {
   return codec.decode(buffer, SUBJECTS.delivery).value as Delivery;
+}
+
+export function encodeRouterSnapshot(codec: Codec, snapshot: RouterSnapshot): Buffer {
+  return codec.encode(SUBJECTS.routerSnapshot, snapshot);
+}
+
+export function decodeRouterSnapshot(codec: Codec, buffer: Buffer): RouterSnapshot {
+  return codec.decode(buffer, SUBJECTS.routerSnapshot).value as RouterSnapshot;
 }

@@ -1,4 +1,4 @@
-import { commonSpec, int, port, redisSpec, str, type ConfigOf } from '@switchboard/config';
+import { bool, commonSpec, int, port, redisSpec, str, type ConfigOf } from '@switchboard/config';
 
 export const routerSpec = {
   ...commonSpec,
@@ -28,10 +28,29 @@ export const routerSpec = {
     max: 1_000,
   }),
   ROUTER_SESSION_TIMEOUT_MS: int({
-    description: 'Consumer group session timeout: how long the partitions of a router that died stay unowned; the broker allows 6000 and up by default',
-    default: 10_000,
+    description:
+      "Consumer group session timeout: how long the partitions of a router that died stay unowned. The broker refuses values below its group.min.session.timeout.ms (6000 by default; the local stack's broker allows 1000)",
+    default: 6_000,
     min: 1_000,
     max: 300_000,
+  }),
+  ROUTER_HEARTBEAT_INTERVAL_MS: int({
+    description: 'How often the router tells its consumer group it is alive; a standby hears of a dead router\'s partitions at its next heartbeat. At most a third of the session timeout',
+    default: 500,
+    min: 100,
+    max: 100_000,
+  }),
+  ROUTER_SNAPSHOTS: bool({
+    description:
+      'Write snapshots of the conversation state with the events, and restore a claimed partition from its latest snapshots and the events after them. Off, a claimed partition is folded from its first event (takeover time grows with the history)',
+    default: true,
+  }),
+  ROUTER_SNAPSHOT_LAG_EVENTS: int({
+    description:
+      'A partition\'s dirty conversations are snapshotted once this many events were written to it after its last snapshot checkpoint; a new owner folds at most about this many events per partition',
+    default: 2_000,
+    min: 10,
+    max: 10_000_000,
   }),
 } as const;
 

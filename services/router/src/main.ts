@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     fetchIntervalMs: config.ROUTER_FETCH_INTERVAL_MS,
     partitionsPerTransaction: config.ROUTER_PARTITIONS_PER_TRANSACTION,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: config.ROUTER_HEARTBEAT_INTERVAL_MS,
+    snapshots: { enabled: config.ROUTER_SNAPSHOTS, lagEvents: config.ROUTER_SNAPSHOT_LAG_EVENTS },
   });
   const kafkaProbe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: config.ROUTER_INSTANCE_ID });
   const ready = () => {

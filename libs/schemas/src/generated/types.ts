@@ -358,3 +358,104 @@ export interface EncodedEventDelivery {
   /** User ids with sessions on this gateway that must receive the event. */
   readonly recipients: readonly string[];
 }
+
+/** One piece of the router's conversation state on the compacted router snapshots topic, written in the same transaction as the events it covers. A new owner of a partition restores the latest pieces and folds the events after the partition's checkpoint. */
+export interface RouterSnapshot {
+  /** Which piece of state this record holds. */
+  readonly body: RouterSnapshotBody;
+}
+
+/** The variants of `RouterSnapshot.body`, told apart by `type`. */
+export type RouterSnapshotBody =
+  | ConversationHead
+  | MemberPage
+  | RecentPage
+  | SnapshotCheckpoint;
+
+/** A conversation's scalar state, keyed h|<conversation id>; its members and recent messages are in MemberPage and RecentPage records. */
+export interface ConversationHead {
+  /** Variant tag. */
+  readonly type: 'ConversationHead';
+  /** The conversation. */
+  readonly conversationId: string;
+  /** Whether the conversation is a 1:1 or a group conversation. */
+  readonly kind: ConversationKind;
+  /** A group's name; null for direct conversations. */
+  readonly name: string | null;
+  /** Who created the group; null for direct conversations. */
+  readonly createdBy: string | null;
+  /** The last sequence number of the conversation that this snapshot includes; events with a higher seq are folded on top. */
+  readonly lastSeq: number;
+  /** The number of recent messages the writing router kept (ROUTER_RECENT_MESSAGES); a router that keeps more cannot use this snapshot. */
+  readonly recentCapacity: number;
+  /** How many MemberPage records (pages 0 to memberPages - 1) hold the members. */
+  readonly memberPages: number;
+  /** RecentPage records of this conversation with a throughSeq below this belong to an older chain and are ignored. */
+  readonly recentSince: number;
+}
+
+/** A page of a conversation's members in membership order, keyed m|<conversation id>|<page>. */
+export interface MemberPage {
+  /** Variant tag. */
+  readonly type: 'MemberPage';
+  /** The conversation. */
+  readonly conversationId: string;
+  /** Position of this page, from 0. */
+  readonly page: number;
+  /** Members and the sequence from which each may read. */
+  readonly members: readonly SnapshotMember[];
+}
+
+/** One member of a conversation. */
+export interface SnapshotMember {
+  /** The member. */
+  readonly userId: string;
+  /** The sequence from which the member may read. */
+  readonly fromSeq: number;
+}
+
+/** The recent messages a snapshot added to a conversation's chain, keyed r|<conversation id>|<throughSeq>|<part>: the messages after the previous snapshot up to throughSeq, and the older messages deleted since. */
+export interface RecentPage {
+  /** Variant tag. */
+  readonly type: 'RecentPage';
+  /** The conversation. */
+  readonly conversationId: string;
+  /** The lastSeq of the snapshot that wrote this page. */
+  readonly throughSeq: number;
+  /** Position of this page among the pages of the same snapshot, from 0. */
+  readonly part: number;
+  /** Recent messages in sequence order. */
+  readonly messages: readonly SnapshotMessage[];
+  /** Messages of earlier pages deleted since the previous snapshot. */
+  readonly deletedSeqs: readonly number[];
+}
+
+/** What the router remembers of one recent message: for retries, edits and deletes. */
+export interface SnapshotMessage {
+  /** The message's sequence number. */
+  readonly seq: number;
+  /** The message's id. */
+  readonly messageId: string;
+  /** Who sent it. */
+  readonly senderId: string;
+  /** The sender's client message id. */
+  readonly clientMsgId: string;
+  /** Whether the message was deleted. */
+  readonly deleted: boolean;
+}
+
+/** Where the tail of one events partition starts, keyed c|<partition>: every conversation's state before eventsOffset is in the snapshots. */
+export interface SnapshotCheckpoint {
+  /** Variant tag. */
+  readonly type: 'SnapshotCheckpoint';
+  /** The Kafka cluster whose events topic the offset belongs to. */
+  readonly clusterId: string;
+  /** The events topic the offset belongs to. */
+  readonly eventsTopic: string;
+  /** The events partition (the same number as the snapshot partition). */
+  readonly partition: number;
+  /** The offset of the events partition from which a new owner folds the tail. */
+  readonly eventsOffset: number;
+  /** When the router wrote the checkpoint, in epoch milliseconds. */
+  readonly writtenAt: number;
+}

@@ -11,6 +11,7 @@ import { chunkMessages } from '../internal/chunkMessages';
 import { blockOf } from '../internal/partitionBlocks';
 import { eventRecipients, planDeliveries, usersOf, type Outcome } from '../internal/plan';
 import { createTransactionBatcher, type TransactionBatcher } from '../internal/transactionBatcher';
+import type { SnapshotFlush } from '../internal/snapshotBook';
 import type { BlockOwner } from '../storage/blockOwner';
 
 export interface CommandHandlerDeps {
@@ -78,6 +79,8 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   const processed = deps.metrics.counter('router_commands_total', 'Commands processed, by outcome');
   const batchLatency = deps.metrics.histogram('router_batch_ms', 'Time to decide one batch and queue it for its transaction');
   const transactionLatency = deps.metrics.histogram('router_transaction_ms', 'Time to commit one transaction, from its start (the presence read it waits for included)');
+  const snapshotBytes = deps.metrics.counter('router_snapshot_bytes_total', 'Bytes of conversation snapshots written with the events');
+  const snapshotConversations = deps.metrics.counter('router_snapshot_conversations_total', 'Conversation snapshots written with the events');
   const partitionsPerTransaction = deps.metrics.histogram('router_transaction_partitions', 'Input partitions whose batches one transaction carried', [1, 2, 4, 8, 16, 32]);
   const batchers = new WeakMap<BlockOwner, TransactionBatcher<BatchPart>>();
   /** Users whose sessions the batches of this turn (one fetch round) asked for, read together. */
@@ -152,6 +155,10 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
   async function commit(owner: BlockOwner, parts: readonly BatchPart[]): Promise<void> {
     const started = now();
     const outcomes = parts.flatMap((p) => p.outcomes);
+    // Taken before the first await: the states hold exactly what this transaction's events lead
+    // to (a round is decided and queued in one turn, and the batcher starts a transaction with
+    // every part queued so far), so its snapshots include no decision of a later transaction.
+    const snapshots = takeSnapshots(owner, parts);
     // The batches of one fetch round share one read: each read is merged once.
     const reads = await Promise.all(new Set(parts.map((p) => p.sessions)));
     const sessions = reads.length === 1 ? reads[0]! : new Map(reads.flatMap((found) => [...found]));
@@ -190,7 +197,11 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       const topicMessages: TopicMessages[] = [];
       if (eventMessages.length > 0) topicMessages.push({ topic: deps.topics.events, messages: eventMessages });
       if (deliveryMessages.length > 0) topicMessages.push({ topic: deps.topics.deliveries, messages: deliveryMessages });
-      for (const send of chunkMessages(topicMessages)) await tx.sendBatch({ topicMessages: send, acks: -1 });
+      if (snapshots) topicMessages.push({ topic: deps.topics.snapshots, messages: snapshots.messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })) });
+      for (const send of chunkMessages(topicMessages)) {
+        const written = await tx.sendBatch({ topicMessages: send, acks: -1 });
+        for (const w of written) if (w.topicName === deps.topics.events) owner.snapshots?.eventsWritten(w.partition, Number(w.baseOffset) + 1);
+      }
       await tx.sendOffsets({
         consumerGroupId: deps.groupId,
         topics: [{ topic: deps.topics.commands, partitions: parts.map((p) => ({ partition: p.partition, offset: p.nextOffset })) }],
@@ -201,9 +212,24 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       throw err;
     }
     const committed = stampNow();
+    if (snapshots) {
+      snapshots.apply();
+      snapshotBytes.inc({}, snapshots.bytes);
+      snapshotConversations.inc({}, snapshots.conversations);
+    }
     for (const o of outcomes) hops.observe('router_commit', o.stamps?.decided, committed);
     transactionLatency.observe(now() - started);
     partitionsPerTransaction.observe(parts.length);
+  }
+
+  /** Notes the transaction's events in the owner's snapshot book and plans the snapshots it carries. */
+  function takeSnapshots(owner: BlockOwner, parts: readonly BatchPart[]): SnapshotFlush | undefined {
+    const book = owner.snapshots;
+    if (!book) return undefined;
+    for (const part of parts) {
+      for (const o of part.outcomes) if (o.decision.outcome === 'events') for (const event of o.decision.events) book.noteEvent(part.partition, event);
+    }
+    return book.plan(owner.states);
   }
 
   async function handleBatch(payload: EachBatchPayload): Promise<void> {

@@ -1,8 +1,10 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
-import { decodeEvent, type Codec } from '@switchboard/schemas';
+import { encodeRouterSnapshot, type Codec } from '@switchboard/schemas';
 import { producerWithCoordinatorCache, type PartitionReader } from '@switchboard/kafka';
 import type { Logger } from '@switchboard/telemetry';
-import { applyEvent, type ConversationState } from '../internal/conversationState';
+import type { ConversationState } from '../internal/conversationState';
+import { SnapshotBook } from '../internal/snapshotBook';
+import { restorePartition, type OffsetRange } from './restorePartition';
 
 /** Everything the router holds for one block of input partitions (see partitionBlocks.ts) while it owns it. */
 export interface BlockOwner {
@@ -13,6 +15,16 @@ export interface BlockOwner {
   readonly states: Map<string, ConversationState>;
   /** Partitions whose consumer position was checked against the committed offset since claiming. */
   readonly positionChecked: Set<number>;
+  /** What to snapshot and when; absent when snapshots are off. */
+  readonly snapshots?: SnapshotBook;
+}
+
+export interface SnapshotSettings {
+  reader: PartitionReader;
+  topic: string;
+  /** See SnapshotBook: a partition is snapshotted once this many events lie after its checkpoint. */
+  lagEvents: number;
+  budgetBytes: number;
 }
 
 export interface ClaimDeps {
@@ -24,6 +36,8 @@ export interface ClaimDeps {
   transactionalIdPrefix: string;
   blockSize: number;
   recentCapacity: number;
+  /** Absent when snapshots are off: state is folded from every event, and no snapshot is written. */
+  snapshots?: SnapshotSettings;
   logger: Logger;
 }
 
@@ -78,8 +92,8 @@ export async function fence(kafka: Kafka, transactionalId: string): Promise<void
  * initialising the id aborts or completes whatever a previous owner of the block left open and
  * fences that owner out. The per-partition ids of blocks of one are fenced too, so a router of
  * that scheme that was expelled from the group cannot commit once this one took over. Only after
- * that is the state read back from the partitions' committed events, so it includes everything
- * the previous owner committed.
+ * that is the state read back, from the partitions' latest snapshots and the committed events after
+ * their checkpoints (restorePartition.ts), so it includes everything the previous owner committed.
  */
 export async function claimBlock(deps: ClaimDeps, block: number, partitions: readonly number[]): Promise<BlockOwner> {
   const started = Date.now();
@@ -90,21 +104,59 @@ export async function claimBlock(deps: ClaimDeps, block: number, partitions: rea
     const open = await producer.transaction();
     await open.abort();
 
-    const offsets = await deps.admin.fetchTopicOffsets(deps.eventsTopic);
-    const states = new Map<string, ConversationState>();
-    let events = 0;
-    for (const partition of partitions) {
+    const snapshots = deps.snapshots;
+    const [eventOffsets, snapshotOffsets, clusterId] = await Promise.all([
+      deps.admin.fetchTopicOffsets(deps.eventsTopic),
+      snapshots ? deps.admin.fetchTopicOffsets(snapshots.topic) : Promise.resolve(undefined),
+      snapshots ? deps.admin.describeCluster().then((c) => c.clusterId) : Promise.resolve(''),
+    ]);
+    const rangeOf = (offsets: typeof eventOffsets, topic: string, partition: number): OffsetRange => {
       const range = offsets.find((o) => o.partition === partition);
-      if (!range) throw new Error(`topic ${deps.eventsTopic} has no partition ${partition}`);
-      await deps.eventsReader.read({ partition, from: Number(range.low), to: Number(range.high) }, (message) => {
-        if (!message.value) return;
-        const event = decodeEvent(deps.codec, message.value);
-        states.set(event.conversationId, applyEvent(states.get(event.conversationId), event, deps.recentCapacity));
-        events += 1;
-      });
-    }
-    deps.logger.info('claimed partitions', { block, partitions, conversations: states.size, events, ms: Date.now() - started });
-    return { block, partitions, producer, states, positionChecked: new Set() };
+      if (!range) throw new Error(`topic ${topic} has no partition ${partition}`);
+      return { low: Number(range.low), high: Number(range.high) };
+    };
+    const book = snapshots
+      ? new SnapshotBook({
+          lagEvents: snapshots.lagEvents,
+          budgetBytes: snapshots.budgetBytes,
+          clusterId,
+          eventsTopic: deps.eventsTopic,
+          encode: (value) => encodeRouterSnapshot(deps.codec, value),
+          now: Date.now,
+        })
+      : undefined;
+    const restoreDeps = {
+      codec: deps.codec,
+      eventsReader: deps.eventsReader,
+      eventsTopic: deps.eventsTopic,
+      clusterId,
+      recentCapacity: deps.recentCapacity,
+      ...(snapshots ? { snapshotsReader: snapshots.reader } : {}),
+    };
+    // The partitions are read side by side: one consumer fetches them all together.
+    const restored = await Promise.all(
+      partitions.map((partition) =>
+        restorePartition(
+          restoreDeps,
+          partition,
+          {
+            events: rangeOf(eventOffsets, deps.eventsTopic, partition),
+            ...(snapshots && snapshotOffsets ? { snapshots: rangeOf(snapshotOffsets, snapshots.topic, partition) } : {}),
+          },
+          book,
+        ),
+      ),
+    );
+    const states = new Map<string, ConversationState>();
+    for (const r of restored) for (const [id, state] of r.states) states.set(id, state);
+    const events = restored.reduce((n, r) => n + r.events, 0);
+    const snapshotRecords = restored.reduce((n, r) => n + r.snapshotRecords, 0);
+    const foldedFromTheStart = partitions.filter((_, i) => restored[i]!.fullFoldReason !== undefined);
+    deps.logger.info('claimed partitions', { block, partitions, conversations: states.size, snapshotRecords, events, foldedFromTheStart, ms: Date.now() - started });
+    restored.forEach((r, i) => {
+      if (r.fullFoldReason && r.snapshotRecords > 0) deps.logger.warn('snapshots not used; the partition was folded from its first event', { partition: partitions[i], reason: r.fullFoldReason });
+    });
+    return { block, partitions, producer, states, positionChecked: new Set(), ...(book ? { snapshots: book } : {}) };
   } catch (err) {
     await producer.disconnect().catch(() => undefined);
     throw err;
