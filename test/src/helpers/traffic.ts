@@ -5,8 +5,9 @@ import { RoamingClient, type SendTarget } from './roamingClient';
 
 /**
  * Service settings for a platform under continuous traffic while things fail: no rate limits in
- * the way, requests answered `timeout` after 4 s so clients retry sooner, and the broker's shortest
- * group session timeout so partitions of a killed router or persister move on sooner.
+ * the way, requests answered `timeout` after 4 s so clients retry sooner, the broker's shortest
+ * group session timeout so partitions of a killed router or persister move on sooner, and router
+ * snapshots every few events, so that every takeover restores from snapshots plus a tail.
  */
 export const FAILOVER_ENV: NodeJS.ProcessEnv = {
   GATEWAY_RATE_PER_SECOND: '1000',
@@ -15,6 +16,7 @@ export const FAILOVER_ENV: NodeJS.ProcessEnv = {
   GATEWAY_USER_RATE_BURST: '1000',
   GATEWAY_REQUEST_TIMEOUT_MS: '4000',
   ROUTER_SESSION_TIMEOUT_MS: '6000',
+  ROUTER_SNAPSHOT_LAG_EVENTS: '20',
   PERSISTER_SESSION_TIMEOUT_MS: '6000',
 };
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Admin, EachBatchPayload, Message, TopicMessages } from 'kafkajs';
+import type { Admin, EachBatchPayload, Message, RecordMetadata, TopicMessages } from 'kafkajs';
 import { decodeCommand, encodeDelivery, encodeEvent, type Codec, type Command, type Event } from '@switchboard/schemas';
 import { partitionFor, type TopicNames } from '@switchboard/kafka';
 import type { Presence, SessionLocation } from '@switchboard/presence';
@@ -11,7 +11,7 @@ import { chunkMessages } from '../internal/chunkMessages';
 import { blockOf } from '../internal/partitionBlocks';
 import { eventRecipients, planDeliveries, usersOf, type Outcome } from '../internal/plan';
 import { createTransactionBatcher, type TransactionBatcher } from '../internal/transactionBatcher';
-import type { SnapshotFlush } from '../internal/snapshotBook';
+import type { SnapshotBook, SnapshotFlush } from '../internal/snapshotBook';
 import type { BlockOwner } from '../storage/blockOwner';
 
 export interface CommandHandlerDeps {
@@ -200,7 +200,7 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
       if (snapshots) topicMessages.push({ topic: deps.topics.snapshots, messages: snapshots.messages.map((m) => ({ key: m.key, value: m.value, partition: m.partition })) });
       for (const send of chunkMessages(topicMessages)) {
         const written = await tx.sendBatch({ topicMessages: send, acks: -1 });
-        for (const w of written) if (w.topicName === deps.topics.events) owner.snapshots?.eventsWritten(w.partition, Number(w.baseOffset) + 1);
+        if (owner.snapshots) noteEventsWritten(owner.snapshots, send, written);
       }
       await tx.sendOffsets({
         consumerGroupId: deps.groupId,
@@ -220,6 +220,13 @@ export function createCommandHandler(deps: CommandHandlerDeps): CommandHandler {
     for (const o of outcomes) hops.observe('router_commit', o.stamps?.decided, committed);
     transactionLatency.observe(now() - started);
     partitionsPerTransaction.observe(parts.length);
+  }
+
+  /** Where the events of a send ended, from the base offsets the broker gave each partition. */
+  function noteEventsWritten(book: SnapshotBook, send: readonly TopicMessages[], written: readonly RecordMetadata[]): void {
+    const counts = new Map<number, number>();
+    for (const m of send.find((t) => t.topic === deps.topics.events)?.messages ?? []) counts.set(m.partition!, (counts.get(m.partition!) ?? 0) + 1);
+    for (const w of written) if (w.topicName === deps.topics.events) book.eventsWritten(w.partition, Number(w.baseOffset) + (counts.get(w.partition) ?? 1));
   }
 
   /** Notes the transaction's events in the owner's snapshot book and plans the snapshots it carries. */
