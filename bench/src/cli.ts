@@ -25,6 +25,7 @@ import { runKafkaTxn } from './scenarios/kafkaTxn';
 import { runFanout, runLatency, runSaturation, type RunOf } from './scenarios/messaging';
 import { runPersister } from './scenarios/persister';
 import { runResume } from './scenarios/resume';
+import { runTakeover } from './scenarios/takeover';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ALL_SYSTEMS: SystemId[] = ['uws', 'socketio', 'switchboard'];
@@ -118,6 +119,7 @@ function sizes(args: Args) {
     s4: q ? 3_000 : 100_000,
     s5: { messages: q ? 2_000 : 10_000, trials: q ? 2 : 3 },
     s6: { events: q ? 20_000 : 200_000, conversations: 1_000 },
+    s7: { events: q ? 100_000 : 1_000_000, conversations: 1_000, rate: 200, senders: 20 },
     kafka: { records: q ? 100_000 : 1_000_000, recordSize: 200 },
     kafkaTxn: { sizes: [1, 10, 500], rounds: q ? 1 : 3, maxMs: Math.round(10_000 * args.scale), warmup: 5, recordSize: 100, ckjsDir: args.ckjsDir },
   };
@@ -134,9 +136,9 @@ text between the analysis markers is written by hand and kept when the file is r
 
 ## How to run
 
-- \`npm run bench\` runs everything (12-15 minutes) and rewrites this file, the charts in
+- \`npm run bench\` runs everything (15-18 minutes) and rewrites this file, the charts in
   \`${chartsDir}/\` and the raw figures in \`${chartsDir}/results.json\`.
-- \`npm run bench -- s1 s3\` runs some scenarios (\`s1\`…\`s6\`, \`kafka\`, \`kafka-txn\`); their sections are
+- \`npm run bench -- s1 s3\` runs some scenarios (\`s1\`…\`s7\`, \`kafka\`, \`kafka-txn\`); their sections are
   replaced and the others kept, each section naming the command and date it came from.
 - \`--quick\` (phases ×0.1 and small counts, written to a scratch folder, not here) and
   \`--duration <factor>\` are for development; \`--systems switchboard,socketio,uws\` picks the
@@ -274,6 +276,7 @@ async function main(): Promise<void> {
       for (const id of args.systems) await attempt('s4', `S4 ${id}`, () => runDensity(ctx, id, size.s4));
     }
     if (wants('s6')) await attempt('s6', 'S6', () => runPersister(ctx, size.s6));
+    if (wants('s7')) await attempt('s7', 'S7', () => runTakeover(ctx, size.s7));
     if (wants('kafka')) await attempt('kafka', 'Kafka ProducerPerformance', () => runProducerPerf(ctx, size.kafka));
     if (wants('kafka-txn')) await attempt('kafka-txn', 'Kafka transactions (kafka-txn)', () => runKafkaTxn(ctx, size.kafkaTxn));
   } finally {

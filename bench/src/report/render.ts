@@ -269,6 +269,34 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
     }
   }
 
+  // S7
+  if (results.s7) {
+    const s = results.s7;
+    const r = s.runs[0]?.result;
+    body.push('## S7 — router takeover with a long history', '', metaLine(s.meta), '');
+    if (r) {
+      body.push(
+        `${num(r.events, 0)} events of ${num(r.conversations, 0)} direct conversations (each message followed by its delivery receipt) are written straight to the events topic (in ${num(r.seedSeconds, 1)} s). A router starts on that history (ready after ${num(r.firstStartSeconds, 1)} s: with no snapshot yet, it folds every event) and a standby router joins its group; senders in the seeded conversations keep sending through a gateway, and the first router's snapshots cover the history ${num(r.snapshotCatchUpSeconds, 1)} s later. Then the routing router is killed with SIGKILL; the standby is handed the partitions once the group session (${num(r.sessionTimeoutMs, 0)} ms, heartbeats every ${num(r.heartbeatIntervalMs, 0)} ms) expires. Twice: the standby restores from snapshots plus the tail, then a second standby started with \`ROUTER_SNAPSHOTS=false\` folds every event. "handed → routing" runs from the group's assignment (the standby's log) to the first ack of a send made after the kill; "stall" is what a sender sees, from the kill to that ack.`,
+        '',
+        markdownTable(
+          ['restore', 'history events', 'kill → handed ms', 'state rebuilt ms', 'snapshot records', 'events folded', 'handed → routing ms', 'stall (kill → first new ack) ms'],
+          r.trials.map((t) => [t.snapshots ? 'snapshots + tail' : 'every event (snapshots off)', num(t.historyEvents, 0), num(t.killToHandedMs, 0), num(t.rebuildMs, 0), num(t.snapshotRecords, 0), num(t.eventsFolded, 0), num(t.handedToRoutingMs, 0), num(t.stallMs, 0)]),
+        ),
+        '',
+      );
+      const withSnapshots = r.trials.find((t) => t.snapshots);
+      const without = r.trials.find((t) => !t.snapshots);
+      if (withSnapshots) {
+        targets.push({
+          scenario: 'S7',
+          target: `routing ≤ 5 s after being handed the partitions, ${num(r.events, 0)} events of history (issue 12)`,
+          measured: `${num(withSnapshots.handedToRoutingMs, 0)} ms${without ? ` (${num(without.handedToRoutingMs, 0)} ms without snapshots)` : ''}; stall ${num(withSnapshots.stallMs, 0)} ms`,
+          met: withSnapshots.handedToRoutingMs <= 5_000,
+        });
+      }
+    }
+  }
+
   // S6 and Kafka
   if (results.s6 || results.kafka) {
     const s6 = results.s6?.runs[0]?.result;
@@ -353,6 +381,7 @@ export function renderReport(results: BenchResults, options: { chartsDir: string
     ['S4', results.s4 as Section<unknown> | undefined],
     ['S5', results.s5 as Section<unknown> | undefined],
     ['S6', results.s6 as Section<unknown> | undefined],
+    ['S7', results.s7 as Section<unknown> | undefined],
     ['Kafka producer tool', results.kafka as Section<unknown> | undefined],
     ['Kafka transactions', results['kafka-txn'] as Section<unknown> | undefined],
   ];

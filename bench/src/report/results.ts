@@ -5,10 +5,11 @@ import type { KafkaTxnResult } from '../scenarios/kafkaTxn';
 import type { FanoutRun, LatencyRun, RunOf, StepRun } from '../scenarios/messaging';
 import type { PersisterResult } from '../scenarios/persister';
 import type { ResumeResult } from '../scenarios/resume';
+import type { TakeoverResult } from '../scenarios/takeover';
 import { LatencyHistogram } from '../stats/histogram';
 
-export type ScenarioId = 's1' | 's2' | 's3' | 's4' | 's5' | 's6' | 'kafka' | 'kafka-txn';
-export const SCENARIOS: readonly ScenarioId[] = ['s1', 's2', 's3', 's4', 's5', 's6', 'kafka', 'kafka-txn'];
+export type ScenarioId = 's1' | 's2' | 's3' | 's4' | 's5' | 's6' | 's7' | 'kafka' | 'kafka-txn';
+export const SCENARIOS: readonly ScenarioId[] = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 'kafka', 'kafka-txn'];
 
 /** How and where a section's figures were measured. */
 export interface RunMeta {
@@ -35,6 +36,7 @@ export interface BenchResults {
   s4?: Section<DensityResult>;
   s5?: Section<ResumeResult>;
   s6?: Section<PersisterResult>;
+  s7?: Section<TakeoverResult>;
   kafka?: Section<ProducerPerfResult>;
   'kafka-txn'?: Section<KafkaTxnResult>;
 }
