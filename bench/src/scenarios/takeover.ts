@@ -69,24 +69,20 @@ async function seed(ctx: BenchContext, topic: string, options: TakeoverOptions):
   const started = now();
   const codec = createCodec(loadFileCatalog());
   const kafka = createKafka({ brokers: ctx.env.brokers.split(','), clientId: 'bench-s7-seed' });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, maxInFlightRequests: 8 });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
   await producer.connect();
   try {
+    // One send at a time: kafkajs does not keep concurrent sends in order on a partition, and a
+    // conversation's events out of sequence order would not be a history the router could have written.
     let batch: { key: string; value: Buffer }[] = [];
-    const inFlight = new Set<Promise<unknown>>();
-    const flush = async () => {
-      const messages = batch;
-      batch = [];
-      const p = producer.send({ topic, messages, acks: -1 }).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      if (inFlight.size >= 6) await Promise.race(inFlight);
-    };
     for (const event of seedEvents(options.events, options.conversations, Date.now())) {
       batch.push({ key: event.conversationId, value: encodeEvent(codec, event) });
-      if (batch.length >= 10_000) await flush();
+      if (batch.length >= 20_000) {
+        await producer.send({ topic, messages: batch, acks: -1 });
+        batch = [];
+      }
     }
-    if (batch.length > 0) await flush();
-    await Promise.all(inFlight);
+    if (batch.length > 0) await producer.send({ topic, messages: batch, acks: -1 });
   } finally {
     await producer.disconnect();
   }

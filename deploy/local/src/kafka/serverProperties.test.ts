@@ -26,6 +26,7 @@ test('sizes internal topics for a single replica and never creates topics on dem
   assert.equal(props.get('transaction.state.log.replication.factor'), '1');
   assert.equal(props.get('transaction.state.log.min.isr'), '1');
   assert.equal(props.get('group.initial.rebalance.delay.ms'), '0');
+  assert.equal(props.get('group.min.session.timeout.ms'), '1000');
   assert.equal(props.get('auto.create.topics.enable'), 'false');
 });
 

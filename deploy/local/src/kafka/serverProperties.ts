@@ -33,6 +33,10 @@ export function renderServerProperties(settings: BrokerSettings): string {
     ['transaction.state.log.min.isr', 1],
     ['transaction.state.log.num.partitions', 10],
     ['group.initial.rebalance.delay.ms', 0],
+    // The broker's default (6000) is the floor of every group's session timeout; a lower one lets
+    // a dead router's partitions move sooner where the machine can keep heartbeats steady
+    // (ROUTER_SESSION_TIMEOUT_MS, docs/architecture.md "Takeover").
+    ['group.min.session.timeout.ms', 1_000],
     ['auto.create.topics.enable', 'false'],
     ['delete.topic.enable', 'true'],
     ['log.cleaner.dedupe.buffer.size', 33_554_432],
