@@ -88,7 +88,7 @@ test('bad arguments and settings exit non-zero with one line naming the problem'
     { args: ['topics', 'tail'], code: 64, message: 'switchboard topics tail: missing <topic>' },
     { args: ['topics', 'tail', 'events', '--partition', 'x'], code: 64, message: 'switchboard topics tail: --partition must be a whole number, got "x"' },
     { args: ['topics', 'tail', 'events', '--limit', '0'], code: 64, message: 'switchboard topics tail: --limit must be at least 1, got 0' },
-    { args: ['topics', 'tail', 'no such topic'], code: 64, message: 'switchboard topics tail: "no such topic" is neither a topic id (commands, events, deliveries) nor a topic name' },
+    { args: ['topics', 'tail', 'no such topic'], code: 64, message: 'switchboard topics tail: "no such topic" is neither a topic id (commands, events, deliveries, snapshots) nor a topic name' },
     { args: ['topics', 'tail', 'events', '--namespace', 'Bad_NS'], code: 64, message: 'switchboard topics tail: --namespace must match /^[a-z][a-z0-9-]{0,31}$/, got "Bad_NS"' },
     { args: ['topics', 'list', '--brokers', 'nohost'], code: 64, message: 'switchboard topics list: --brokers has items not matching' },
     { args: ['listen', '--as', 'bob', '--gateway', 'ftp://x'], code: 64, message: 'switchboard listen: --gateway must be a ws://, wss://, http:// or https:// URL, got "ftp://x"' },

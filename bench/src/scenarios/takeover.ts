@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Partitioners } from 'kafkajs';
-import { createKafka, topicNames } from '@switchboard/kafka';
+import { createKafka, partitionFor, topicNames, topicSpec } from '@switchboard/kafka';
 import { directConversationId } from '@switchboard/protocol';
 import { createCodec, encodeEvent, loadFileCatalog, type Event } from '@switchboard/schemas';
 import { ProtocolClient } from '../clients/protocolClient';
@@ -69,20 +68,29 @@ async function seed(ctx: BenchContext, topic: string, options: TakeoverOptions):
   const started = now();
   const codec = createCodec(loadFileCatalog());
   const kafka = createKafka({ brokers: ctx.env.brokers.split(','), clientId: 'bench-s7-seed' });
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   try {
-    // One send at a time: kafkajs does not keep concurrent sends in order on a partition, and a
-    // conversation's events out of sequence order would not be a history the router could have written.
-    let batch: { key: string; value: Buffer }[] = [];
+    // One send at a time per partition, the partitions side by side: kafkajs does not keep
+    // concurrent sends to one partition in order, and a conversation's events out of sequence
+    // order would not be a history the router could have written.
+    const partitions = topicSpec('events').partitions;
+    const pending = Array.from({ length: partitions }, () => [] as { key: string; value: Buffer; partition: number }[]);
+    const sending: (Promise<void> | undefined)[] = Array.from({ length: partitions }, () => undefined);
+    const flush = async (partition: number) => {
+      await sending[partition];
+      const messages = pending[partition]!;
+      pending[partition] = [];
+      sending[partition] = producer.send({ topic, messages, acks: -1 }).then(() => undefined);
+    };
     for (const event of seedEvents(options.events, options.conversations, Date.now())) {
-      batch.push({ key: event.conversationId, value: encodeEvent(codec, event) });
-      if (batch.length >= 20_000) {
-        await producer.send({ topic, messages: batch, acks: -1 });
-        batch = [];
-      }
+      const partition = partitionFor(event.conversationId, partitions);
+      const list = pending[partition]!;
+      list.push({ key: event.conversationId, value: encodeEvent(codec, event), partition });
+      if (list.length >= 5_000) await flush(partition);
     }
-    if (batch.length > 0) await producer.send({ topic, messages: batch, acks: -1 });
+    for (let p = 0; p < partitions; p++) if (pending[p]!.length > 0) await flush(p);
+    await Promise.all(sending);
   } finally {
     await producer.disconnect();
   }

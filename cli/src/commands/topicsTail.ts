@@ -9,7 +9,7 @@ key, headers, and the value decoded from Avro with the schema catalogue. Only co
 are read (read_committed). Without --follow it stops at the end offsets it found when it started.
 It joins no shared consumer group and commits nothing, so it never disturbs the services.
 
-<topic> is a topic id (events, commands, deliveries), resolved with the namespace, or a full name.
+<topic> is a topic id (events, commands, deliveries, snapshots), resolved with the namespace, or a full name.
 
 options:
   --from-beginning   start at the first record kept (default: at the end, new records only)
