@@ -5,7 +5,7 @@ import { directConversationId } from '@switchboard/protocol';
 import { createCodec, encodeEvent, loadFileCatalog, type Event } from '@switchboard/schemas';
 import { ProtocolClient } from '../clients/protocolClient';
 import { freePort, sleep, spawnNode, waitHttpOk, type ManagedProcess } from '../platform/processes';
-import { BENCH_SERVICE_ENV, createNamespace, randomNamespace } from '../platform/switchboard';
+import { BENCH_SERVICE_ENV, cpuProfileArgs, createNamespace, randomNamespace } from '../platform/switchboard';
 import { tokenFor } from '../platform/systems';
 import { usageOf, type BenchContext } from './context';
 import type { RunOf } from './messaging';
@@ -135,7 +135,7 @@ export async function runTakeover(ctx: BenchContext, options: TakeoverOptions): 
     const name = `router${++routers}`;
     const proc = spawnNode(name, script('router'), [], {
       env: { ...common, LOG_LEVEL: 'info', ROUTER_HTTP_PORT: String(port), ROUTER_INSTANCE_ID: `${namespace}-${name}`, ROUTER_SNAPSHOTS: String(snapshots) },
-      nodeArgs: ['--enable-source-maps'],
+      nodeArgs: ['--enable-source-maps', ...cpuProfileArgs(name)],
     });
     processes.push(proc);
     ctx.sampler.track({ name, pids: () => [proc.pid] });
