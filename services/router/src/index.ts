@@ -77,6 +77,7 @@ export function createRouter(options: RouterOptions): Router {
   /** The claimed owner of each block, once its claim completed. */
   const current = new Map<number, BlockOwner>();
   let joined = false;
+  let stopping = false;
   /** The blocks the group gave this router at its last join. */
   let assignedBlocks = new Set<number>();
   /** Why the claim of a block failed, until a claim of it succeeds. */
@@ -155,6 +156,7 @@ export function createRouter(options: RouterOptions): Router {
    * fold) keeps the membership alive itself, or the group would give the block away meanwhile.
    */
   async function untilClaimed(block: number, heartbeat: () => Promise<void>): Promise<void> {
+    if (current.has(block)) return;
     const claim = ownerRegistry.get(block);
     let settled = false;
     claim.then(
@@ -162,18 +164,18 @@ export function createRouter(options: RouterOptions): Router {
       () => void (settled = true),
     );
     while (!settled) {
-      await Promise.race([claim.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, CLAIM_HEARTBEAT_MS))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([claim.catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, CLAIM_HEARTBEAT_MS)))]);
+      clearTimeout(timer);
       if (!settled) await heartbeat();
     }
     // A failed claim fails the batch, which is fetched again and claims again.
     await claim;
   }
 
-  let stopping = false;
-  const snapshotLag = options.metrics.gauge('router_snapshot_lag_events', 'Most offsets of events after a partition\'s snapshot checkpoint: what a new owner would fold', () =>
+  options.metrics.gauge('router_snapshot_lag_events', "Most offsets of events after a partition's snapshot checkpoint: what a new owner would fold", () =>
     Math.max(0, ...[...current.values()].map((owner) => owner.snapshots?.lag() ?? 0)),
   );
-  void snapshotLag;
 
   const handleBatch = createCommandHandler({
     admin,
