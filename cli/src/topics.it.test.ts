@@ -190,6 +190,7 @@ test('topics list compares the catalogue with the broker; a missing topic is EX_
       [`${namespace}.commands.v1`, 12, 86_400_000, ['ok']],
       [`${namespace}.events.v1`, 12, -1, ['ok']],
       [`${namespace}.deliveries.v1`, 16, 3_600_000, ['ok']],
+      [`${namespace}.router-snapshots.v1`, 12, -1, ['ok']],
       [`${namespace}.events.v1.dlq`, 2, 604_800_000, ['not in the catalogue']],
     ],
   );

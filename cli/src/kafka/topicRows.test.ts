@@ -23,6 +23,7 @@ test('each catalogue topic is compared with the broker; extra topics of the name
       ['ns.commands.v1', ['ok']],
       ['ns.events.v1', ['6 partitions, catalogue says 12', 'retention 1 h, catalogue says forever', 'cleanup compact, catalogue says delete']],
       ['ns.deliveries.v1', ['missing on the broker']],
+      ['ns.router-snapshots.v1', ['missing on the broker']],
       ['ns.events.v1.dlq', ['not in the catalogue']],
     ],
   );
