@@ -32,6 +32,8 @@ export async function ensureTopics(
   }
   const present = specs.filter((t) => existingNames.has(`${namespace}.${t.suffix}`));
   if (present.length > 0) {
+    // A broker that has just started lists its topics before it leads their partitions again.
+    await waitUntilServed(admin, present.map((t) => `${namespace}.${t.suffix}`));
     const metadata = await admin.fetchTopicMetadata({ topics: present.map((t) => `${namespace}.${t.suffix}`) });
     for (const topic of metadata.topics) {
       const spec = present.find((t) => `${namespace}.${t.suffix}` === topic.name);
@@ -61,8 +63,10 @@ export function topicConfigEntries(spec: TopicSpec): { name: string; value: stri
 const SERVED_TIMEOUT_MS = 15_000;
 
 /**
- * createTopics' waitForLeaders only waits for the controller's view; the broker may still answer
- * NOT_LEADER for a moment, which callers reading offsets right away would see as a failure.
+ * createTopics' waitForLeaders only waits for the controller's view, and a broker that has just
+ * started lists existing topics before it leads their partitions again: either way the broker may
+ * still answer NOT_LEADER for a moment, which a service reading offsets right away (the router
+ * does at start) would see as a failure. "Ready" means every topic's offsets can be read.
  */
 async function waitUntilServed(admin: Admin, topics: readonly string[]): Promise<void> {
   const deadline = Date.now() + SERVED_TIMEOUT_MS;
