@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from '@switchboard/auth';
-import { ConfigError, EXIT_CONFIG } from '@switchboard/config';
+import { ConfigError, EXIT_CONFIG, checkedOrExit, kafkaSecurity, redisSecurity } from '@switchboard/config';
 import { createKafka, createKafkaProbe } from '@switchboard/kafka';
 import { createPresence } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
@@ -37,21 +37,24 @@ async function main(): Promise<void> {
   const settings = gatewaySettings(config);
   const logger = createLogger('gateway', config.LOG_LEVEL, { gatewayId: settings.gatewayId });
   if (settings.allowedOrigins.length === 0) logger.warn('GATEWAY_ALLOWED_ORIGINS is empty: any origin may connect (development only)');
+  const kafkaSecurityOptions = checkedOrExit('gateway', () => kafkaSecurity(config));
+  const redisSecurityOptions = checkedOrExit('gateway', () => redisSecurity(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: settings.gatewayId,
+    security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
   const devTokens = devTokenIssuerOf(config);
   if (devTokens) logger.warn('GATEWAY_DEV_TOKENS is on: GET /dev/token signs a token for any user (development only)');
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, ...redisSecurityOptions });
   redis.on('error', (err) => logger.warn('redis error', { err }));
   const gateway = createGateway({
     settings,
     kafka,
     redis,
     presence: createPresence({ redis, namespace: settings.namespace }),
-    kafkaProbe: createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: settings.gatewayId }),
+    kafkaProbe: createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: settings.gatewayId, security: kafkaSecurityOptions }),
     codec: createCodec(loadFileCatalog()),
     verifier: createTokenVerifier(verifierOptions(config)),
     history: createHistoryClient({ baseUrl: config.PERSISTER_URL, timeoutMs: settings.requestTimeoutMs }),

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { loadConfigOrExit } from '@switchboard/config';
+import { checkedOrExit, databasePassword, kafkaSecurity, loadConfigOrExit } from '@switchboard/config';
 import { createKafka } from '@switchboard/kafka';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal } from '@switchboard/telemetry';
@@ -10,13 +10,17 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('persister', persisterSpec);
   const logger = createLogger('persister', config.LOG_LEVEL, { instance: config.PERSISTER_INSTANCE_ID });
   const metrics = createMetrics();
+  const kafkaSecurityOptions = checkedOrExit('persister', () => kafkaSecurity(config));
+  const password = checkedOrExit('persister', () => databasePassword(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: config.PERSISTER_INSTANCE_ID,
+    security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
   const pool = new pg.Pool({
     connectionString: config.DATABASE_URL,
+    ...(password !== undefined ? { password } : {}),
     max: config.PERSISTER_DB_POOL_SIZE,
     statement_timeout: config.PERSISTER_DB_STATEMENT_TIMEOUT_MS,
     connectionTimeoutMillis: 5_000,

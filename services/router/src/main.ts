@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { loadConfigOrExit } from '@switchboard/config';
+import { checkedOrExit, kafkaSecurity, loadConfigOrExit, redisSecurity } from '@switchboard/config';
 import { createKafka, createKafkaProbe } from '@switchboard/kafka';
 import { createPresence, createPresenceView } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
@@ -11,12 +11,15 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('router', routerSpec);
   const logger = createLogger('router', config.LOG_LEVEL, { instance: config.ROUTER_INSTANCE_ID });
   const metrics = createMetrics();
+  const kafkaSecurityOptions = checkedOrExit('router', () => kafkaSecurity(config));
+  const redisSecurityOptions = checkedOrExit('router', () => redisSecurity(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: config.ROUTER_INSTANCE_ID,
+    security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false, ...redisSecurityOptions });
   redis.on('error', (err) => logger.warn('redis error', { err }));
   const presence = createPresence({ redis, namespace: config.SWITCHBOARD_NAMESPACE });
   // A reconnecting subscriber cannot answer the INFO of ioredis's ready check.
@@ -44,7 +47,7 @@ async function main(): Promise<void> {
     partitionsPerTransaction: config.ROUTER_PARTITIONS_PER_TRANSACTION,
     sessionTimeoutMs: config.ROUTER_SESSION_TIMEOUT_MS,
   });
-  const kafkaProbe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: config.ROUTER_INSTANCE_ID });
+  const kafkaProbe = createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: config.ROUTER_INSTANCE_ID, security: kafkaSecurityOptions });
   const ready = () => {
     const own = router.readiness();
     if (!own.ready) return own;
