@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { databasePassword, kafkaSecurity, redisSecurity, type KafkaSecuritySettings } from './connectionSecurity';
+import { databaseUrl, kafkaSecurity, redisConnection, type KafkaSecuritySettings } from './connectionSecurity';
 import { ConfigError } from './loadConfig';
 
 const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -70,18 +70,33 @@ test('files that are empty, missing or not PEM are named', () => {
   assert.deepEqual(problemsOf(() => kafkaSecurity({ ...plain, KAFKA_SECURITY_PROTOCOL: 'SSL', KAFKA_SSL_CA_FILE: '/not-pem' }, readFile)), ['KAFKA_SSL_CA_FILE (/not-pem) holds no PEM block (-----BEGIN ...)']);
 });
 
-test('Redis: TLS with its authorities and the password from a file; a CA without rediss:// is refused', () => {
-  assert.deepEqual(redisSecurity({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS_CA_FILE: undefined, REDIS_PASSWORD_FILE: undefined }, readFile), {});
-  assert.deepEqual(redisSecurity({ REDIS_URL: 'rediss://switchboard@127.0.0.1:6380', REDIS_TLS_CA_FILE: '/ca.pem', REDIS_PASSWORD_FILE: '/password' }, readFile), {
-    tls: { ca: PEM },
+test('Redis: host, port, database and ACL user from the URL, TLS with its authorities, the password from its file', () => {
+  assert.deepEqual(redisConnection({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_TLS_CA_FILE: undefined, REDIS_PASSWORD_FILE: undefined }, readFile), { host: '127.0.0.1', port: 6379 });
+  assert.deepEqual(redisConnection({ REDIS_URL: 'rediss://switchboard@redis.internal:6380/2', REDIS_TLS_CA_FILE: '/ca.pem', REDIS_PASSWORD_FILE: '/password' }, readFile), {
+    host: 'redis.internal',
+    port: 6380,
+    db: 2,
+    username: 'switchboard',
     password: 's3cret',
+    tls: { ca: PEM },
   });
-  assert.deepEqual(problemsOf(() => redisSecurity({ REDIS_URL: 'redis://h:1', REDIS_TLS_CA_FILE: '/ca.pem', REDIS_PASSWORD_FILE: undefined }, readFile)), [
+  assert.deepEqual(redisConnection({ REDIS_URL: 'rediss://[::1]', REDIS_TLS_CA_FILE: undefined, REDIS_PASSWORD_FILE: undefined }, readFile), { host: '::1', port: 6379, tls: {} });
+  assert.deepEqual(problemsOf(() => redisConnection({ REDIS_URL: 'redis://h:1', REDIS_TLS_CA_FILE: '/ca.pem', REDIS_PASSWORD_FILE: undefined }, readFile)), [
     'REDIS_TLS_CA_FILE is set, but REDIS_URL is not rediss:// (TLS)',
+  ]);
+  assert.deepEqual(problemsOf(() => redisConnection({ REDIS_URL: 'redis://u:inline@h:1', REDIS_TLS_CA_FILE: undefined, REDIS_PASSWORD_FILE: '/password' }, readFile)), [
+    'REDIS_URL holds a password and REDIS_PASSWORD_FILE is set: keep the password in the file only',
   ]);
 });
 
-test('Postgres: the password file, when set, gives the password', () => {
-  assert.equal(databasePassword({ DATABASE_PASSWORD_FILE: undefined }, readFile), undefined);
-  assert.equal(databasePassword({ DATABASE_PASSWORD_FILE: '/password' }, readFile), 's3cret');
+test('Postgres: the password file goes into the URL; a URL with a password of its own, or without a user, is refused beside it', () => {
+  const url = 'postgres://switchboard@db:5432/switchboard?sslmode=verify-full&sslrootcert=%2Fca.pem';
+  assert.equal(databaseUrl({ DATABASE_URL: url, DATABASE_PASSWORD_FILE: undefined }, readFile), url);
+  assert.equal(databaseUrl({ DATABASE_URL: url, DATABASE_PASSWORD_FILE: '/password' }, readFile), 'postgres://switchboard:s3cret@db:5432/switchboard?sslmode=verify-full&sslrootcert=%2Fca.pem');
+  assert.deepEqual(problemsOf(() => databaseUrl({ DATABASE_URL: 'postgres://u:inline@db/x', DATABASE_PASSWORD_FILE: '/password' }, readFile)), [
+    'DATABASE_URL holds a password and DATABASE_PASSWORD_FILE is set: keep the password in the file only',
+  ]);
+  assert.deepEqual(problemsOf(() => databaseUrl({ DATABASE_URL: 'postgres://db/x', DATABASE_PASSWORD_FILE: '/password' }, readFile)), [
+    'DATABASE_PASSWORD_FILE is set, but DATABASE_URL names no user (postgres://user@host/db)',
+  ]);
 });

@@ -66,34 +66,59 @@ export interface RedisSecuritySettings {
   readonly REDIS_PASSWORD_FILE: string | undefined;
 }
 
-/** What ioredis takes besides the URL: TLS with the given authorities, the password from its file. */
-export interface RedisSecurity {
-  tls?: { ca?: string };
+/**
+ * What ioredis takes to connect, from REDIS_URL and the files: host, port, database, ACL user,
+ * password and TLS. Built here rather than passed as a URL with options because ioredis lets a
+ * URL's (empty) password win over the option's.
+ */
+export interface RedisConnection {
+  host: string;
+  port: number;
+  db?: number;
+  username?: string;
   password?: string;
+  tls?: { ca?: string };
 }
 
-export function redisSecurity(settings: RedisSecuritySettings, readFile: ReadFile = readText): RedisSecurity {
+export function redisConnection(settings: RedisSecuritySettings, readFile: ReadFile = readText): RedisConnection {
   const problems: string[] = [];
-  const usesTls = settings.REDIS_URL.startsWith('rediss:');
+  const url = new URL(settings.REDIS_URL);
+  const usesTls = url.protocol === 'rediss:';
   if (settings.REDIS_TLS_CA_FILE !== undefined && !usesTls) problems.push('REDIS_TLS_CA_FILE is set, but REDIS_URL is not rediss:// (TLS)');
-  const security: RedisSecurity = {};
+  if (settings.REDIS_PASSWORD_FILE !== undefined && url.password !== '') problems.push('REDIS_URL holds a password and REDIS_PASSWORD_FILE is set: keep the password in the file only');
+  const connection: RedisConnection = { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 6379 : Number(url.port) };
+  const db = url.pathname.replace(/^\//, '');
+  if (db !== '') {
+    if (/^\d+$/.test(db)) connection.db = Number(db);
+    else problems.push(`REDIS_URL names database "${db}"; Redis databases are numbers`);
+  }
+  if (url.username !== '') connection.username = decodeURIComponent(url.username);
+  if (url.password !== '') connection.password = decodeURIComponent(url.password);
   if (problems.length === 0 && usesTls) {
-    security.tls = settings.REDIS_TLS_CA_FILE ? { ca: readPem(readFile, 'REDIS_TLS_CA_FILE', settings.REDIS_TLS_CA_FILE, problems) } : {};
+    connection.tls = settings.REDIS_TLS_CA_FILE ? { ca: readPem(readFile, 'REDIS_TLS_CA_FILE', settings.REDIS_TLS_CA_FILE, problems) } : {};
   }
   if (problems.length === 0 && settings.REDIS_PASSWORD_FILE) {
-    security.password = readSecret(readFile, 'REDIS_PASSWORD_FILE', settings.REDIS_PASSWORD_FILE, problems);
+    connection.password = readSecret(readFile, 'REDIS_PASSWORD_FILE', settings.REDIS_PASSWORD_FILE, problems);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  return security;
+  return connection;
 }
 
-/** The password DATABASE_PASSWORD_FILE holds, or undefined (the URL's, or none). */
-export function databasePassword(settings: { readonly DATABASE_PASSWORD_FILE: string | undefined }, readFile: ReadFile = readText): string | undefined {
-  if (settings.DATABASE_PASSWORD_FILE === undefined) return undefined;
+/**
+ * DATABASE_URL with the password of DATABASE_PASSWORD_FILE in it, when that is set. node-postgres
+ * lets a connection string's (absent) password win over a password option, so the password goes
+ * into the URL the pool is given; it is never logged.
+ */
+export function databaseUrl(settings: { readonly DATABASE_URL: string; readonly DATABASE_PASSWORD_FILE: string | undefined }, readFile: ReadFile = readText): string {
+  if (settings.DATABASE_PASSWORD_FILE === undefined) return settings.DATABASE_URL;
   const problems: string[] = [];
+  const url = new URL(settings.DATABASE_URL);
+  if (url.password !== '') problems.push('DATABASE_URL holds a password and DATABASE_PASSWORD_FILE is set: keep the password in the file only');
+  if (url.username === '') problems.push('DATABASE_PASSWORD_FILE is set, but DATABASE_URL names no user (postgres://user@host/db)');
   const password = readSecret(readFile, 'DATABASE_PASSWORD_FILE', settings.DATABASE_PASSWORD_FILE, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return password;
+  url.password = encodeURIComponent(password);
+  return url.toString();
 }
 
 function readPem(readFile: ReadFile, name: string, path: string, problems: string[]): string {

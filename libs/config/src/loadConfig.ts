@@ -51,6 +51,17 @@ export function checkedOrExit<T>(service: string, check: () => T): T {
   }
 }
 
+/**
+ * Exits with EXIT_CONFIG when a dependency refused this process for good (its credentials or its
+ * certificate, see credentialProblem), printing every refusal; returns otherwise.
+ */
+export async function exitIfRefused(service: string, checks: readonly Promise<string | undefined>[]): Promise<void> {
+  const problems = (await Promise.all(checks)).filter((p): p is string => p !== undefined);
+  if (problems.length === 0) return;
+  process.stderr.write(`${service}: ${problems.join('\n  ')}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
 /** The rows of the configuration table in the README: variable, default, meaning. */
 export function describeSpec(spec: Spec): { name: string; default: string; description: string }[] {
   return Object.entries(spec).map(([name, field]) => ({

@@ -3,3 +3,4 @@ export { createPresence, presenceChangesChannel } from './presence';
 export type { Presence, PresenceChange, PresenceOptions, SessionLocation } from './presence';
 export { createPresenceView } from './presenceView';
 export type { PresenceView, PresenceViewOptions } from './presenceView';
+export { redisCredentialProblem } from './redisCredentialProblem';

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from '@switchboard/auth';
-import { ConfigError, EXIT_CONFIG, checkedOrExit, kafkaSecurity, redisSecurity } from '@switchboard/config';
-import { createKafka, createKafkaProbe } from '@switchboard/kafka';
-import { createPresence } from '@switchboard/presence';
+import { ConfigError, EXIT_CONFIG, checkedOrExit, exitIfRefused, kafkaSecurity, redisConnection } from '@switchboard/config';
+import { createKafka, createKafkaProbe, kafkaCredentialProblem } from '@switchboard/kafka';
+import { createPresence, redisCredentialProblem } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal } from '@switchboard/telemetry';
 import { gatewaySettings, loadGatewayConfig, verifierOptions, type GatewayConfig } from './config';
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   const logger = createLogger('gateway', config.LOG_LEVEL, { gatewayId: settings.gatewayId });
   if (settings.allowedOrigins.length === 0) logger.warn('GATEWAY_ALLOWED_ORIGINS is empty: any origin may connect (development only)');
   const kafkaSecurityOptions = checkedOrExit('gateway', () => kafkaSecurity(config));
-  const redisSecurityOptions = checkedOrExit('gateway', () => redisSecurity(config));
+  const redisTarget = checkedOrExit('gateway', () => redisConnection(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: settings.gatewayId,
@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   });
   const devTokens = devTokenIssuerOf(config);
   if (devTokens) logger.warn('GATEWAY_DEV_TOKENS is on: GET /dev/token signs a token for any user (development only)');
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, ...redisSecurityOptions });
+  const redis = new Redis({ ...redisTarget, maxRetriesPerRequest: 3, enableOfflineQueue: true });
   redis.on('error', (err) => logger.warn('redis error', { err }));
+  await exitIfRefused('gateway', [kafkaCredentialProblem(kafka), redisCredentialProblem(redisTarget)]);
   const gateway = createGateway({
     settings,
     kafka,

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
-import { checkedOrExit, kafkaSecurity, loadConfigOrExit, redisSecurity } from '@switchboard/config';
-import { createKafka, createKafkaProbe } from '@switchboard/kafka';
-import { createPresence, createPresenceView } from '@switchboard/presence';
+import { checkedOrExit, exitIfRefused, kafkaSecurity, loadConfigOrExit, redisConnection } from '@switchboard/config';
+import { createKafka, createKafkaProbe, kafkaCredentialProblem } from '@switchboard/kafka';
+import { createPresence, createPresenceView, redisCredentialProblem } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal, startHealthServer } from '@switchboard/telemetry';
 import { routerSpec } from './config';
@@ -12,15 +12,16 @@ async function main(): Promise<void> {
   const logger = createLogger('router', config.LOG_LEVEL, { instance: config.ROUTER_INSTANCE_ID });
   const metrics = createMetrics();
   const kafkaSecurityOptions = checkedOrExit('router', () => kafkaSecurity(config));
-  const redisSecurityOptions = checkedOrExit('router', () => redisSecurity(config));
+  const redisTarget = checkedOrExit('router', () => redisConnection(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: config.ROUTER_INSTANCE_ID,
     security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false, ...redisSecurityOptions });
+  const redis = new Redis({ ...redisTarget, maxRetriesPerRequest: 3, enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', (err) => logger.warn('redis error', { err }));
+  await exitIfRefused('router', [kafkaCredentialProblem(kafka), redisCredentialProblem(redisTarget)]);
   const presence = createPresence({ redis, namespace: config.SWITCHBOARD_NAMESPACE });
   // A reconnecting subscriber cannot answer the INFO of ioredis's ready check.
   const subscriber = redis.duplicate({ enableReadyCheck: false });
