@@ -34,7 +34,7 @@ function devTokenIssuerOf(config: GatewayConfig): DevTokenIssuer | undefined {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const settings = gatewaySettings(config);
+  const settings = checkedOrExit('gateway', () => gatewaySettings(config));
   const logger = createLogger('gateway', config.LOG_LEVEL, { gatewayId: settings.gatewayId });
   if (settings.allowedOrigins.length === 0) logger.warn('GATEWAY_ALLOWED_ORIGINS is empty: any origin may connect (development only)');
   const kafkaSecurityOptions = checkedOrExit('gateway', () => kafkaSecurity(config));
