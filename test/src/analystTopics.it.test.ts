@@ -161,12 +161,12 @@ test('every topic decodes with @kafkajs/confluent-schema-registry against the re
 
   // events: the canonical history, every kind named inside the value.
   const events = await readTopic(registry, `${ns}.events.v1`, allEvents(direct, group));
-  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
   // A message's id is the router's (a UUID); the rest is what the requests said.
   const withoutMessageId = (facts: ReturnType<typeof eventFacts>) =>
     facts.map(({ body, ...fact }) => {
       const { messageId, ...rest } = body;
-      if (fact.type === 'MessageSent') assert.match(String(messageId), UUID);
+      if (fact.type === 'MessageSent') assert.match(String(messageId), new RegExp(`^${UUID}$`));
       return { ...fact, body: rest };
     });
   assert.deepEqual(withoutMessageId(eventFacts(events, direct)), [
@@ -188,7 +188,8 @@ test('every topic decodes with @kafkajs/confluent-schema-registry against the re
     assert.deepEqual([r.headers['event-type'], r.headers['conversation-id']], [r.value['eventType'], r.value['conversationId']]);
     assert.equal(r.value['kind'], r.value['conversationId'] === direct ? 'DIRECT' : 'GROUP');
     const origin = r.value['origin'] as Record<string, unknown>;
-    assert.match(String(r.value['eventId']), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:(\d+|r)$/);
+    // eventId: <commandId, a UUID>:<seq>, or :r for a receipt.
+    assert.match(String(r.value['eventId']), new RegExp(`^${UUID}:(\\d+|r)$`));
     assert.equal(String(r.value['eventId']).split(':')[1], r.value['seq'] === null ? 'r' : String(r.value['seq']));
     assert.equal(origin['userId'], r.value['actorId']);
   }
