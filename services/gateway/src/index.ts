@@ -10,7 +10,7 @@
  */
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import { us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { TokenVerifier } from '@switchboard/auth';
 import { createRoundPacer, topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
@@ -18,6 +18,7 @@ import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
 import { encodeCommand, type Codec } from '@switchboard/schemas';
 import { createHopTimer, stampNow, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import type { DevTokenIssuer } from './api/devTokens';
+import { createApp } from './api/app';
 import { registerHttpRoutes } from './api/httpRoutes';
 import { createSessionAdmission, createUpgradeHandler, type SocketData } from './api/upgrade';
 import { createWebSocketBehavior } from './api/websocket';
@@ -251,7 +252,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     unregistering.add(done);
   }
 
-  const app: TemplatedApp = App();
+  const app: TemplatedApp = createApp(settings.tls);
   registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
   app.ws<SocketData>(
     '/v1',

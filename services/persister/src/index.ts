@@ -130,7 +130,7 @@ export function createPersister(options: PersisterOptions): Persister {
     timeoutMs: options.syncCatchUpMs ?? 2_000,
   });
 
-  const api = createApiServer({ reader: storage, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs, catchUp });
+  const api = createApiServer({ reader: storage, namespace, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs, catchUp });
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;

@@ -372,7 +372,7 @@ export type RouterSnapshotBody =
   | RecentPage
   | SnapshotCheckpoint;
 
-/** A conversation's scalar state, keyed h|<conversation id>; its members and recent messages are in MemberPage and RecentPage records. */
+/** A conversation's scalar state, keyed h:<conversation id>; its members and recent messages are in MemberPage and RecentPage records. */
 export interface ConversationHead {
   /** Variant tag. */
   readonly type: 'ConversationHead';
@@ -394,7 +394,7 @@ export interface ConversationHead {
   readonly recentSince: number;
 }
 
-/** A page of a conversation's members in membership order, keyed m|<conversation id>|<page>. */
+/** A page of a conversation's members in membership order, keyed m:<conversation id>:<page>. */
 export interface MemberPage {
   /** Variant tag. */
   readonly type: 'MemberPage';
@@ -414,7 +414,7 @@ export interface SnapshotMember {
   readonly fromSeq: number;
 }
 
-/** The recent messages a snapshot added to a conversation's chain, keyed r|<conversation id>|<throughSeq>|<part>: the messages after the previous snapshot up to throughSeq, and the older messages deleted since. */
+/** The recent messages a snapshot added to a conversation's chain, keyed r:<conversation id>:<throughSeq>:<part>: the messages after the previous snapshot up to throughSeq, and the older messages deleted since. */
 export interface RecentPage {
   /** Variant tag. */
   readonly type: 'RecentPage';
@@ -444,7 +444,7 @@ export interface SnapshotMessage {
   readonly deleted: boolean;
 }
 
-/** Where the tail of one events partition starts, keyed c|<partition>: every conversation's state before eventsOffset is in the snapshots. */
+/** Where the tail of one events partition starts, keyed c:<partition>: every conversation's state before eventsOffset is in the snapshots. */
 export interface SnapshotCheckpoint {
   /** Variant tag. */
   readonly type: 'SnapshotCheckpoint';

@@ -16,10 +16,10 @@ export const MESSAGES_PER_PAGE = 1_000;
 export const DELETED_SEQS_PER_PAGE = 10_000;
 
 export const snapshotKeys = {
-  head: (conversationId: string) => `h|${conversationId}`,
-  members: (conversationId: string, page: number) => `m|${conversationId}|${page}`,
-  recent: (conversationId: string, throughSeq: number, part: number) => `r|${conversationId}|${throughSeq}|${part}`,
-  checkpoint: (partition: number) => `c|${partition}`,
+  head: (conversationId: string) => `h:${conversationId}`,
+  members: (conversationId: string, page: number) => `m:${conversationId}:${page}`,
+  recent: (conversationId: string, throughSeq: number, part: number) => `r:${conversationId}:${throughSeq}:${part}`,
+  checkpoint: (partition: number) => `c:${partition}`,
 };
 
 /** A record for the snapshots topic; a null value deletes its key (a tombstone). */
@@ -193,7 +193,7 @@ export function restoreConversation(stored: StoredConversation, capacity: number
 
 /** The conversation (or checkpoint partition) a key belongs to. */
 export function parseSnapshotKey(key: string): { kind: 'h' | 'm' | 'r'; conversationId: string } | { kind: 'c'; partition: number } | undefined {
-  const [kind, id] = key.split('|');
+  const [kind, id] = key.split(':');
   if (id === undefined) return undefined;
   if (kind === 'c') return { kind, partition: Number(id) };
   if (kind === 'h' || kind === 'm' || kind === 'r') return { kind, conversationId: id };

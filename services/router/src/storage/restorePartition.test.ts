@@ -265,7 +265,7 @@ test('a checkpoint of another cluster, topic or beyond the end of the events is 
   ] as const) {
     const snapshots = new Log();
     const checkpoint = Object.assign({ type: 'SnapshotCheckpoint' as const, clusterId: CLUSTER, eventsTopic: TOPIC, partition: PARTITION, eventsOffset: 0, writtenAt: NOW }, change);
-    snapshots.append('c|0', encodeRouterSnapshot(codec, { body: checkpoint }));
+    snapshots.append('c:0', encodeRouterSnapshot(codec, { body: checkpoint }));
     await assert.rejects(restore(events, snapshots, 10), (err: unknown) => err instanceof ForeignCheckpointError && pattern.test(err.message));
   }
 });
@@ -276,7 +276,7 @@ test('a snapshot record that cannot be decoded makes the partition fold from the
   const w: World = { rand: random(3), users: ['ann', 'bob'], groups: ['grp.00000000000000000000000000000005'], clientIds: ['k1'], ids: 0, maxGroupSize: 10 };
   const owner = await newOwner(events, snapshots, 3, 1 << 20, 100);
   for (let r = 0; r < 10; r++) round(w, owner, events, snapshots, 5, 100);
-  const head = snapshots.records.findIndex((r) => r?.key.startsWith('h|'));
+  const head = snapshots.records.findIndex((r) => r?.key.startsWith('h:'));
   assert.ok(head >= 0 && decodeRouterSnapshot(codec, snapshots.records[head]!.value!).body.type === 'ConversationHead');
   snapshots.append(snapshots.records[head]!.key, Buffer.from([0, 0, 0, 0, 5, 99]));
   const restored = await restore(events, snapshots, 100);
