@@ -12,6 +12,8 @@ test('topics made before a retention change get the catalogue settings; settings
   await admin.connect();
   try {
     // As an older release made them: a day and an hour, no segment.ms; an operator added max.message.bytes.
+    // The other topics as the catalogue declares them.
+    const changed = (id: string) => id === 'commands' || id === 'deliveries';
     await admin.createTopics({
       waitForLeaders: true,
       topics: TOPICS.map((t) => ({
@@ -21,6 +23,7 @@ test('topics made before a retention change get the catalogue settings; settings
           { name: 'cleanup.policy', value: t.cleanupPolicy },
           { name: 'retention.ms', value: String(t.id === 'commands' ? 86_400_000 : t.id === 'deliveries' ? 3_600_000 : t.retentionMs) },
           { name: 'max.message.bytes', value: '2097152' },
+          ...Object.entries(changed(t.id) ? {} : (t.extraConfig ?? {})).map(([name, value]) => ({ name, value })),
         ],
       })),
     });
