@@ -23,7 +23,7 @@ export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
     eventsAfter: (conversationId, afterSeq, limit) => selectTimelineAfter(pool, conversationId, afterSeq, limit),
     eventsBefore: (conversationId, beforeSeq, fromSeq, limit) => selectTimelineBefore(pool, conversationId, beforeSeq, fromSeq, limit),
     conversationsAhead: (userId, cursors) => selectConversationsAhead(pool, userId, cursors),
-    eventWindows: (windows, limit) => selectTimelineWindows(pool, windows, limit),
+    eventWindows: (windows) => selectTimelineWindows(pool, windows),
     readPositions: (conversationIds) => selectReadPositions(pool, conversationIds),
     async ping(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
