@@ -103,7 +103,15 @@ export function createEventsBatchHandler(deps: EventsHandlerDeps): EventsBatchHa
     // Batches handed over since were read past this round: each partition's next batch is
     // checked against the stored position first.
     deps.positions.reset();
-    for (const part of parts) deps.seek(part.position.partition, part.firstOffset);
+    for (const part of parts) {
+      try {
+        deps.seek(part.position.partition, part.firstOffset);
+      } catch (seekError) {
+        // A consumer that is not running (stopping, or restarting after a crash) starts again from
+        // Kafka's committed offset, which never passes the stored one, and rechecks it.
+        deps.logger.warn('could not send a partition back after a failed round', { partition: part.position.partition, err: seekError });
+      }
+    }
   }
 
   async function handle(payload: EachBatchPayload): Promise<void> {
