@@ -13,8 +13,11 @@ const A = `grp.${'a'.repeat(32)}`;
 const B = `dm.${'b'.repeat(32)}`;
 const event = (conversationId: string, seq: number): ClientEvent => ({ conversationId, conversationKind: 'group', seq, kind: 'message', actorId: 'bob', at: 1 });
 
-function setup(history: Partial<HistoryClient>) {
+/** `reads`: whether the client reads what it is sent (it answers each ping once it read what came before). */
+function setup(history: Partial<HistoryClient>, options: { reads?: () => boolean } = {}) {
   const frames: Record<string, unknown>[] = [];
+  const pings: number[] = [];
+  const reads = options.reads ?? (() => true);
   const full: HistoryClient = {
     eventsAfter: async () => ({ events: [], hasMore: false }),
     history: async () => ({ events: [], hasMore: false }),
@@ -24,7 +27,16 @@ function setup(history: Partial<HistoryClient>) {
   const session = createSession({
     id: 's',
     userId: 'alice',
-    socket: { send: (t) => (frames.push(JSON.parse(t) as Record<string, unknown>), 1), getBufferedAmount: () => 0, end: () => undefined, ping: () => undefined, terminate: () => undefined },
+    socket: {
+      send: (t) => (frames.push(JSON.parse(t) as Record<string, unknown>), 1),
+      getBufferedAmount: () => 0,
+      end: () => undefined,
+      ping: () => {
+        pings.push(frames.length);
+        if (reads()) setImmediate(() => session.seen());
+      },
+      terminate: () => undefined,
+    },
     maxBufferedBytes: 1_000_000,
     resumeGraceMs: 0,
     bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
@@ -44,7 +56,7 @@ function setup(history: Partial<HistoryClient>) {
         onError: () => undefined,
       }),
   });
-  return { session, frames, history: full };
+  return { session, frames, pings, history: full };
 }
 
 const synced = (conversationId: string, lastSeq: number, events: ClientEvent[], hasMore = false): SyncedConversation => ({
@@ -139,4 +151,33 @@ test('a conversation that cannot be read to the end fails the sync, and no furth
   await syncSession(h.session, { type: 'sync', id: 'sync-4', cursors: {} }, h.history);
   assert.deepEqual(h.frames.at(-1), { type: 'error', id: 'sync-4', code: 'unavailable', message: 'the history could not be read to the end; sync again', retriable: true });
   assert.equal(asked.size, SYNC_CONVERSATIONS_AT_ONCE, 'only the conversations already started were read');
+});
+
+test('the replay pushes no further than two pages ahead of what the client has read', async () => {
+  let reading = false;
+  const h = setup(
+    {
+      sync: async () => [synced(A, 50, [], true)],
+      eventsAfter: async (q) => {
+        const seqs = Array.from({ length: Math.min(10, 50 - q.after) }, (_, i) => q.after + i + 1);
+        return { events: seqs.map((seq) => event(A, seq)), hasMore: q.after + seqs.length < 50 };
+      },
+    },
+    { reads: () => reading },
+  );
+  h.session.begin('sync-5', 'query', null);
+  const done = syncSession(h.session, { type: 'sync', id: 'sync-5', cursors: {} }, h.history);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const pushed = () => h.frames.filter((f) => f.type === 'event').length;
+  assert.equal(pushed(), 20, 'two pages pushed, then it waits for the client');
+  assert.deepEqual(h.pings, [10, 20], 'a ping follows each page');
+  reading = true;
+  h.session.seen();
+  await done;
+  assert.equal(pushed(), 50);
+  assert.deepEqual(
+    h.frames.filter((f) => f.type === 'event').map((f) => (f.event as ClientEvent).seq),
+    Array.from({ length: 50 }, (_, i) => i + 1),
+  );
+  assert.equal(h.frames.at(-1)!.type, 'ok');
 });
