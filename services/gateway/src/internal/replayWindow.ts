@@ -9,7 +9,9 @@ import type { Session } from './session';
  * cut off as a slow consumer (4009) part way through its resume.
  *
  * A client that answers nothing for `maxWaitMs` is not waited for any longer: the slow-consumer
- * limit decides about it, as for any other push.
+ * limit decides about it, as for any other push. Times are in milliseconds, so a frame heard in
+ * the same millisecond as a ping, just before it, counts as its answer: the window is then one
+ * page wider, never narrower.
  */
 export interface ReplayWindow {
   /** A page was pushed. */
