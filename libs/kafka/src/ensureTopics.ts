@@ -23,8 +23,10 @@ export async function ensureTopics(
   const existingNames = new Set(await admin.listTopics());
   const missing = specs.filter((t) => !existingNames.has(`${namespace}.${t.suffix}`));
   if (missing.length > 0) {
+    // Leaders are waited for below, with a longer patience than createTopics' own metadata retries,
+    // which a loaded broker can outlast (UNKNOWN_TOPIC_OR_PARTITION after the topics were created).
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((t) => ({
         topic: `${namespace}.${t.suffix}`,
         numPartitions: t.partitions,
@@ -89,7 +91,7 @@ export function topicConfigEntries(spec: TopicSpec): { name: string; value: stri
   return Object.entries(entries).map(([name, value]) => ({ name, value }));
 }
 
-const SERVED_TIMEOUT_MS = 15_000;
+const SERVED_TIMEOUT_MS = 60_000;
 
 /**
  * createTopics' waitForLeaders only waits for the controller's view, and a broker that has just
@@ -105,10 +107,19 @@ async function waitUntilServed(admin: Admin, topics: readonly string[]): Promise
         await admin.fetchTopicOffsets(topic);
         break;
       } catch (err) {
-        const retriable = (err as { retriable?: unknown }).retriable === true;
-        if (!retriable || Date.now() + delayMs > deadline) throw err;
+        if (!worthRetrying(err) || Date.now() + delayMs > deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
     }
   }
+}
+
+/** A retriable protocol error, or kafkajs giving up on retrying one (its own retries are shorter than ours). */
+function worthRetrying(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError, depth++) {
+    if ((e as { retriable?: unknown }).retriable === true) return true;
+    const name = (e as { name?: unknown }).name;
+    if (name === 'KafkaJSConnectionError' || name === 'KafkaJSRequestTimeoutError') return true;
+  }
+  return false;
 }
