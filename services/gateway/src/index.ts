@@ -11,7 +11,7 @@
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
-import type { TokenVerifier } from '@switchboard/auth';
+import type { Principal, TokenVerifier } from '@switchboard/auth';
 import { createRoundPacer, topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
@@ -27,10 +27,10 @@ import { createConversationFeed, GAP_PAGE_LIMIT } from './internal/conversationF
 import { createDeliveryDispatcher } from './internal/dispatchDelivery';
 import { createGatewayMetrics } from './internal/gatewayMetrics';
 import { createRequestHandler } from './internal/handleRequest';
-import { createSession, type Session, type SessionSocket } from './internal/session';
+import { ClientSession, sessionEnvironment, type Session } from './internal/session';
 import { createSessionRegistry } from './internal/sessionRegistry';
 import { createSessionCounts } from './internal/sessionCounts';
-import { createTokenBucket } from './internal/tokenBucket';
+import { ClockTokenBucket, TokenBucketPolicy } from './internal/tokenBucket';
 import { createRedisUserRateLimit } from './internal/userRateLimit';
 import { createCommandPublisher, kafkaCommandSender } from './producers/commands';
 import type { HistoryClient } from './storage/historyClient';
@@ -212,20 +212,18 @@ export function createGateway(deps: GatewayDeps): Gateway {
     });
   }
 
-  function sessionFor(data: SocketData, socket: SessionSocket): Session {
-    return createSession({
-      id: data.sessionId,
-      userId: data.userId,
-      socket,
-      maxBufferedBytes: settings.maxBufferedBytes,
-      closeGraceMs: settings.closeGraceMs,
-      bucket: createTokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst }),
-      metrics,
-      logger,
-      createFeed: createFeedFor,
-      resumeGraceMs: settings.resumeGraceMs,
-      expiresAt: data.expiresAt,
-    });
+  const sessionEnv = sessionEnvironment({
+    maxBufferedBytes: settings.maxBufferedBytes,
+    closeGraceMs: settings.closeGraceMs,
+    resumeGraceMs: settings.resumeGraceMs,
+    metrics,
+    logger,
+    createFeed: createFeedFor,
+  });
+  const frameRate = new TokenBucketPolicy({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst });
+
+  function newSession(sessionId: string, principal: Principal): ClientSession {
+    return new ClientSession(sessionEnv, sessionId, principal.userId, principal.expiresAt, new ClockTokenBucket(frameRate));
   }
 
   function opened(session: Session): void {
@@ -260,6 +258,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         allowedOrigins: settings.allowedOrigins,
         verifier: deps.verifier,
         accepting,
+        newSession,
         metrics,
         logger,
       }),
@@ -268,7 +267,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       idleTimeoutS: settings.idleTimeoutS,
       maxBufferedBytes: settings.maxBufferedBytes,
       userRateLimit,
-      createSession: sessionFor,
       opened,
       closed,
       handleRequest,

@@ -7,11 +7,13 @@ import type { Session } from '../internal/session';
 import { createSessionAdmission } from './upgrade';
 
 /** Presence in memory; `failing` makes every call reject as a Redis outage would. */
-function fakePresence(options: { failing?: boolean } = {}) {
+function fakePresence(options: { failing?: boolean; deadGateways?: string[] } = {}) {
   const sessions = new Map<string, Map<string, string>>();
+  const calls: string[] = [];
   const fail = () => (options.failing ? Promise.reject(new Error('redis is down')) : undefined);
   const presence: Pick<Presence, 'register' | 'unregister' | 'sessionsOf'> = {
     async register(userId, sessionId, gatewayId) {
+      calls.push('register');
       await fail();
       let of = sessions.get(userId);
       if (!of) sessions.set(userId, (of = new Map()));
@@ -22,16 +24,19 @@ function fakePresence(options: { failing?: boolean } = {}) {
       sessions.get(userId)?.delete(sessionId);
     },
     async sessionsOf(userIds) {
+      calls.push('sessionsOf');
       await fail();
       const found = new Map<string, SessionLocation[]>();
       for (const u of userIds) {
-        const of = [...(sessions.get(u) ?? new Map<string, string>())].map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
+        const of = [...(sessions.get(u) ?? new Map<string, string>())]
+          .filter(([, gatewayId]) => !options.deadGateways?.includes(gatewayId))
+          .map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
         if (of.length > 0) found.set(u, of);
       }
       return found;
     },
   };
-  return { presence: presence as Presence, sessions };
+  return { presence: presence as Presence, sessions, calls };
 }
 
 function fakeSession(id: string, userId = 'alice') {
@@ -88,4 +93,24 @@ test('a gateway that stopped accepting meanwhile sends the session away', async 
   const a = fakeSession('s1');
   assert.equal(await admission(presence, () => false)(a.session), 'refused');
   assert.deepEqual(a.closes, ['going_away']);
+});
+
+test('a user within the limit costs one presence round trip: the registration counts the sessions', async () => {
+  const { presence, calls } = fakePresence();
+  const admit = admission(presence);
+  assert.equal(await admit(fakeSession('s1').session), 'welcome');
+  assert.equal(await admit(fakeSession('s2').session), 'welcome');
+  assert.deepEqual(calls, ['register', 'register']);
+});
+
+test('over the limit, only live sessions count: those of a gateway whose lease lapsed do not', async () => {
+  const { presence, sessions, calls } = fakePresence({ deadGateways: ['gw-dead'] });
+  sessions.set('alice', new Map([['old1', 'gw-dead'], ['old2', 'gw-dead']]));
+  const admit = admission(presence);
+  assert.equal(await admit(fakeSession('s1').session), 'welcome', 'three registered, one live');
+  assert.deepEqual(calls, ['register', 'sessionsOf']);
+  assert.equal(await admit(fakeSession('s2').session), 'welcome');
+  const third = fakeSession('s3');
+  assert.equal(await admit(third.session), 'refused', 'three live');
+  assert.deepEqual(third.closes, ['too_many_sessions']);
 });

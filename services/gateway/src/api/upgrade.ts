@@ -5,21 +5,16 @@ import { ERROR_CODES } from '@switchboard/errors';
 import type { Presence } from '@switchboard/presence';
 import type { Logger } from '@switchboard/telemetry';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
-import type { SerialQueue } from '../internal/serialQueue';
-import type { Session } from '../internal/session';
+import type { ClientSession, Session } from '../internal/session';
 import { respond, watchAborted } from './respond';
 
-/** What uWebSockets.js keeps with each socket. */
+/**
+ * What uWebSockets.js keeps with each socket: the session, made at the upgrade. uWS copies the
+ * properties of this object onto its WebSocket object (`getUserData()` returns the WebSocket), so
+ * each one costs a property slot per connection: there is only one.
+ */
 export interface SocketData {
-  sessionId: string;
-  userId: string;
-  /** When the access token expires, in epoch milliseconds. */
-  expiresAt: number;
-  session?: Session;
-  /** The session's frames, acted on in arrival order, after its admission. */
-  inbox?: SerialQueue;
-  /** Settles when the session's admission (presence registration) is done. */
-  admitted?: Promise<unknown>;
+  session: ClientSession;
 }
 
 export interface UpgradeDeps {
@@ -28,6 +23,8 @@ export interface UpgradeDeps {
   verifier: TokenVerifier;
   /** False before the deliveries consumer joined and while draining. */
   accepting: () => boolean;
+  /** The session of a connection about to be upgraded; its socket is attached when it opens. */
+  newSession: (sessionId: string, principal: Principal) => ClientSession;
   metrics: GatewayMetrics;
   logger: Logger;
   newSessionId?: () => string;
@@ -81,8 +78,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
   }
 
   function upgrade(res: HttpResponse, request: UpgradeRequest, context: us_socket_context_t, principal: Principal): void {
-    const data: SocketData = { sessionId: newSessionId(), userId: principal.userId, expiresAt: principal.expiresAt };
-    res.upgrade<SocketData>(data, request.key, firstProtocol(request.protocol), request.extensions, context);
+    res.upgrade<SocketData>({ session: deps.newSession(newSessionId(), principal) }, request.key, firstProtocol(request.protocol), request.extensions, context);
   }
 
   /** A key set must be fetched before the token can be judged. */
@@ -144,6 +140,8 @@ export interface AdmissionDeps {
  * Admits a session that just opened: registers it in presence (so deliveries find it) and checks
  * the user's session limit, then resolves 'welcome'. Register first, then count: two sessions
  * racing each see the other, so the limit is never passed (at worst both are refused and retry).
+ * The registration answers how many sessions the user has registered, live or not; only when that
+ * is over the limit are the live ones counted, so a user within it costs one Redis round trip.
  * A user over the limit is refused with an error frame and close 4008 (browsers could not read an
  * HTTP status); presence that cannot be written is a close with 1013 `unavailable`, retriable.
  */
@@ -151,8 +149,8 @@ export function createSessionAdmission(deps: AdmissionDeps): (session: Session) 
   const { presence, logger, metrics } = deps;
   return async (session) => {
     try {
-      await presence.register(session.userId, session.id, deps.gatewayId);
-      const live = (await presence.sessionsOf([session.userId])).get(session.userId)?.length ?? 0;
+      const registered = await presence.register(session.userId, session.id, deps.gatewayId);
+      const live = registered <= deps.maxSessionsPerUser ? registered : ((await presence.sessionsOf([session.userId])).get(session.userId)?.length ?? 0);
       if (live > deps.maxSessionsPerUser) {
         await presence.unregister(session.userId, session.id);
         metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });

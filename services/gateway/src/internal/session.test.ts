@@ -169,3 +169,89 @@ test('the live gate opens by itself after the resume grace, and at once with a g
   await new Promise((r) => setTimeout(r, 40));
   assert.equal(await isOpen(waiting.liveGate()), true);
 });
+
+test('a session sets no timer for the resume grace until something waits on the live gate', async () => {
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+    timers += 1;
+    return realSetTimeout(...args);
+  }) as typeof setTimeout;
+  try {
+    const idle = Array.from({ length: 50 }, () => gated(60_000));
+    assert.equal(timers, 0, 'no timer per idle session');
+    const waiting = gated(20);
+    const gate = waiting.liveGate();
+    waiting.liveGate();
+    assert.equal(timers, 1, 'one timer, set by the first wait');
+    assert.equal(await isOpen(gate), false);
+    await new Promise((r) => realSetTimeout(r, 40));
+    assert.equal(await isOpen(gate), true, 'the promise handed out before opens by itself');
+    for (const s of idle) s.requestReceived();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+});
+
+test('inOrder: tasks run in the order queued, even when earlier ones wait longer', async () => {
+  const errors: unknown[] = [];
+  const sess = session(fakeSocket().socket);
+  const order: number[] = [];
+  const delays = [30, 0, 10, 0];
+  const done = new Promise<void>((resolve) => {
+    delays.forEach((ms, i) =>
+      sess.inOrder(async () => {
+        await new Promise((r) => setTimeout(r, ms));
+        order.push(i);
+        if (i === delays.length - 1) resolve();
+      }),
+    );
+  });
+  await done;
+  assert.deepEqual(order, [0, 1, 2, 3]);
+  assert.deepEqual(errors, []);
+});
+
+test('inOrder: a failing task is logged and the queue goes on', async () => {
+  const logged: string[] = [];
+  const sess = createSession({
+    id: 's3',
+    userId: 'alice',
+    socket: fakeSocket().socket,
+    maxBufferedBytes: 1_000,
+    bucket: createTokenBucket({ ratePerSecond: 1, burst: 1 }),
+    metrics: createGatewayMetrics(createMetrics(), () => 1),
+    logger: createLogger('test', 'error', {}, (line) => void logged.push(line)),
+    createFeed: () => ({}) as ConversationFeed,
+  });
+  const ran: string[] = [];
+  sess.inOrder(() => {
+    throw new Error('sync boom');
+  });
+  sess.inOrder(async () => {
+    throw new Error('async boom');
+  });
+  await new Promise<void>((resolve) => sess.inOrder(() => (ran.push('after'), resolve())));
+  assert.deepEqual(ran, ['after']);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(logged.length, 2);
+  assert.ok(logged[0]?.includes('sync boom') && logged[0].includes('"sessionId":"s3"'), logged[0]);
+  assert.ok(logged[1]?.includes('async boom'), logged[1]);
+});
+
+test('inOrder: a task queued while nothing waits runs at once; later ones wait for the pending one', async () => {
+  const sess = session(fakeSocket().socket);
+  const ran: string[] = [];
+  sess.inOrder(() => void ran.push('sync'));
+  assert.deepEqual(ran, ['sync'], 'ran within inOrder()');
+  let release!: () => void;
+  sess.inOrder(() => new Promise<void>((resolve) => (release = () => (ran.push('slow'), resolve()))));
+  sess.inOrder(() => void ran.push('after slow'));
+  assert.deepEqual(ran, ['sync']);
+  release();
+  await new Promise<void>((resolve) => sess.inOrder(() => resolve()));
+  assert.deepEqual(ran, ['sync', 'slow', 'after slow']);
+  await new Promise((resolve) => setImmediate(resolve));
+  sess.inOrder(() => void ran.push('idle again'));
+  assert.deepEqual(ran, ['sync', 'slow', 'after slow', 'idle again'], 'runs at once once the queue is empty');
+});
