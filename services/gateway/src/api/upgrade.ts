@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import { isAuthError, tokenFromRequest, type Principal, type TokenVerifier } from '@switchboard/auth';
 import { ERROR_CODES } from '@switchboard/errors';
-import type { Presence } from '@switchboard/presence';
 import type { Logger } from '@switchboard/telemetry';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
 import type { ClientSession, Session } from '../internal/session';
@@ -124,52 +123,5 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
       logger.error('upgrade failed', { err });
       if (!state.aborted) reject(res, '500 Internal Server Error', 'internal', ERROR_CODES.internal.message);
     });
-  };
-}
-
-export interface AdmissionDeps {
-  gatewayId: string;
-  presence: Presence;
-  maxSessionsPerUser: number;
-  accepting: () => boolean;
-  metrics: GatewayMetrics;
-  logger: Logger;
-}
-
-/**
- * Admits a session that just opened: registers it in presence (so deliveries find it) and checks
- * the user's session limit, then resolves 'welcome'. Register first, then count: two sessions
- * racing each see the other, so the limit is never passed (at worst both are refused and retry).
- * The registration answers how many sessions the user has registered, live or not; only when that
- * is over the limit are the live ones counted, so a user within it costs one Redis round trip.
- * A user over the limit is refused with an error frame and close 4008 (browsers could not read an
- * HTTP status); presence that cannot be written is a close with 1013 `unavailable`, retriable.
- */
-export function createSessionAdmission(deps: AdmissionDeps): (session: Session) => Promise<'welcome' | 'refused'> {
-  const { presence, logger, metrics } = deps;
-  return async (session) => {
-    try {
-      const registered = await presence.register(session.userId, session.id, deps.gatewayId);
-      const live = registered <= deps.maxSessionsPerUser ? registered : ((await presence.sessionsOf([session.userId])).get(session.userId)?.length ?? 0);
-      if (live > deps.maxSessionsPerUser) {
-        await presence.unregister(session.userId, session.id);
-        metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });
-        session.refuse(null, 'too_many_sessions', `a user may have at most ${deps.maxSessionsPerUser} open sessions`);
-        session.close('too_many_sessions');
-        return 'refused';
-      }
-    } catch (err) {
-      // The registration may have gone through; left there it would count against the user forever.
-      void presence.unregister(session.userId, session.id).catch(() => undefined);
-      logger.warn('presence unavailable while admitting a session', { err });
-      metrics.rejectedUpgrades.inc({ reason: 'unavailable' });
-      session.close('unavailable');
-      return 'refused';
-    }
-    if (!deps.accepting()) {
-      session.close('going_away');
-      return 'refused';
-    }
-    return 'welcome';
   };
 }
