@@ -24,10 +24,11 @@ import { createUpgradeHandler, type SocketData } from './api/upgrade';
 import { createWebSocketBehavior } from './api/websocket';
 import type { GatewaySettings } from './config';
 import { createDeliveriesConsumer } from './consumers/deliveries';
-import { createConversationFeed, GAP_PAGE_LIMIT } from './internal/conversationFeed';
+import { defaultSleep, GAP_PAGE_LIMIT, OrderedFeed, type ConversationFeed, type FeedEnvironment } from './internal/conversationFeed';
 import { createDeliveryDispatcher } from './internal/dispatchDelivery';
 import { createGatewayMetrics } from './internal/gatewayMetrics';
 import { createRequestHandler } from './internal/handleRequest';
+import { SendRound } from './internal/sendRound';
 import { ClientSession, sessionEnvironment, type Session } from './internal/session';
 import { createSessionRegistry } from './internal/sessionRegistry';
 import { createSessionCounts } from './internal/sessionCounts';
@@ -88,6 +89,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { settings, presence, logger } = deps;
   const { gatewayId } = settings;
   const sessions = createSessionRegistry();
+  const sendRound = new SendRound();
   const metrics = createGatewayMetrics(deps.metrics, () => sessions.size());
   const hops = createHopTimer(deps.metrics);
   // Retries stay bounded (kafkajs warns about it) so that a publish can fail and the client be told
@@ -112,6 +114,8 @@ export function createGateway(deps: GatewayDeps): Gateway {
     fetchIntervalMs: settings.fetchIntervalMs,
     logger: logger.child({ component: 'deliveries' }),
     onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops }),
+    // A fetched batch's frames to one session go out in one socket write (see sendRound.ts).
+    inRound: (handleBatch) => sendRound.run(handleBatch),
   });
   const userRateLimit = createRedisUserRateLimit({
     redis: deps.redis,
@@ -187,30 +191,28 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  function createFeedFor(session: Session, conversationId: string) {
-    return createConversationFeed({
-      conversationId,
-      userId: session.userId,
-      fetchPage: (after, waitForSeq) =>
-        deps.history.eventsAfter({
-          conversationId,
-          userId: session.userId,
-          after,
-          limit: GAP_PAGE_LIMIT,
-          ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
-        }),
-      push: (event) => void session.send({ type: 'event', event }),
-      ready: () => session.liveGate(),
-      startPosition: () => session.resumePosition(conversationId),
-      active: () => session.isOpen(),
-      gapHoldMs: settings.gapHoldMs,
-      onGapUnfilled: (gap) => {
-        logger.warn('a gap could not be filled in time; the session is closed so that the client syncs', { sessionId: session.id, ...gap });
-        metrics.gapsUnfilled.inc();
-        session.close('resync_required');
-      },
-      onError: (err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
-    });
+  const feedEnv: FeedEnvironment<Session> = {
+    fetchPage: (conversationId, userId, after, waitForSeq) =>
+      deps.history.eventsAfter({
+        conversationId,
+        userId,
+        after,
+        limit: GAP_PAGE_LIMIT,
+        ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
+      }),
+    gapHoldMs: settings.gapHoldMs,
+    onGapUnfilled: (session, gap) => {
+      logger.warn('a gap could not be filled in time; the session is closed so that the client syncs', { sessionId: session.id, ...gap });
+      metrics.gapsUnfilled.inc();
+      session.close('resync_required');
+    },
+    onError: (session, conversationId, err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
+    now: Date.now,
+    sleep: defaultSleep,
+  };
+
+  function createFeedFor(session: Session, conversationId: string): ConversationFeed {
+    return new OrderedFeed(feedEnv, session, conversationId);
   }
 
   const sessionEnv = sessionEnvironment({
@@ -220,6 +222,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     metrics,
     logger,
     createFeed: createFeedFor,
+    round: sendRound,
   });
   const frameRate = new TokenBucketPolicy({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst });
 
@@ -251,7 +254,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   const app: TemplatedApp = App();
-  registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
+  const scraped = {
+    render: () => {
+      metrics.framesOut.flush();
+      return deps.metrics.render();
+    },
+  };
+  registerHttpRoutes(app, { readiness, metrics: scraped, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
   app.ws<SocketData>(
     '/v1',
     createWebSocketBehavior({

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger, createMetrics } from '@switchboard/telemetry';
 import { createGatewayMetrics } from './gatewayMetrics';
-import { createSession, type SessionSocket } from './session';
+import { SendRound } from './sendRound';
+import { ClientSession, createSession, sessionEnvironment, type ConnectionSocket, type SessionSocket } from './session';
 import { createTokenBucket } from './tokenBucket';
 import type { ConversationFeed } from './conversationFeed';
 
@@ -254,4 +255,87 @@ test('inOrder: a task queued while nothing waits runs at once; later ones wait f
   await new Promise((resolve) => setImmediate(resolve));
   sess.inOrder(() => void ran.push('idle again'));
   assert.deepEqual(ran, ['sync', 'slow', 'after slow', 'idle again'], 'runs at once once the queue is empty');
+});
+
+/** A session on a socket that records its writes: each uncorked send, or each cork, is one write. */
+function roundHarness(options: { bufferedPerSend?: number; maxBufferedBytes?: number } = {}) {
+  const writes: string[][] = [];
+  const ends: { code: number; reason: string }[] = [];
+  let corked: string[] | undefined;
+  let buffered = 0;
+  const socket: ConnectionSocket = {
+    send(text) {
+      const frame = (JSON.parse(text) as { id: string }).id;
+      if (corked) corked.push(frame);
+      else writes.push([frame]);
+      buffered += options.bufferedPerSend ?? 0;
+      return 1;
+    },
+    getBufferedAmount: () => buffered,
+    end: (code, reason) => void ends.push({ code, reason }),
+    ping: () => undefined,
+    close: () => undefined,
+    cork(cb) {
+      corked = [];
+      cb();
+      writes.push(corked);
+      corked = undefined;
+    },
+  };
+  const round = new SendRound();
+  const env = sessionEnvironment({
+    maxBufferedBytes: options.maxBufferedBytes ?? 1_000_000,
+    metrics: createGatewayMetrics(createMetrics(), () => 1),
+    logger: createLogger('test', 'error', {}, () => undefined),
+    createFeed: () => ({}) as ConversationFeed,
+    round,
+  });
+  const sessions = ['s1', 's2'].map((id) => new ClientSession(env, id, 'alice', undefined, createTokenBucket({ ratePerSecond: 1, burst: 1 }), socket));
+  return { round, sessions, writes, ends, drain: () => void (buffered = 0) };
+}
+
+const ok = (id: string) => ({ type: 'ok' as const, id, result: {} });
+
+test("in a send round, a session's frames are held and written together, in order, when the round ends", () => {
+  const h = roundHarness();
+  const [a, b] = h.sessions as [ClientSession, ClientSession];
+  h.round.run(() => {
+    assert.equal(a.send(ok('a1')), true);
+    b.send(ok('b1'));
+    a.send(ok('a2'));
+    a.send(ok('a3'));
+    assert.deepEqual(h.writes, [], 'nothing written during the round');
+  });
+  assert.deepEqual(h.writes, [['a1', 'a2', 'a3'], ['b1']], 'one corked write per session');
+  a.send(ok('a4'));
+  assert.deepEqual(h.writes.at(-1), ['a4'], 'outside a round a frame is written at once');
+});
+
+test('a session closed during a round writes what it held before its close frame; one gone drops it', () => {
+  const h = roundHarness();
+  const [a, b] = h.sessions as [ClientSession, ClientSession];
+  h.round.run(() => {
+    a.send(ok('a1'));
+    a.close('going_away');
+    assert.equal(a.send(ok('a2')), false, 'nothing after the close');
+    b.send(ok('b1'));
+    b.closed();
+  });
+  assert.deepEqual(h.writes, [['a1']]);
+  assert.deepEqual(h.ends, [{ code: 1001, reason: 'going_away' }]);
+});
+
+test('a client that does not keep up with what a round wrote is cut off with 4009 once its buffer drained', () => {
+  const h = roundHarness({ bufferedPerSend: 600, maxBufferedBytes: 1_000 });
+  const [a] = h.sessions as [ClientSession];
+  h.round.run(() => {
+    a.send(ok('a1'));
+    a.send(ok('a2'));
+  });
+  assert.deepEqual(h.writes, [['a1', 'a2']]);
+  assert.equal(a.isOpen(), false);
+  assert.deepEqual(h.ends, [], 'the close frame waits for the buffer');
+  h.drain();
+  a.drained();
+  assert.deepEqual(h.ends, [{ code: 4009, reason: 'slow_consumer' }]);
 });

@@ -1,11 +1,12 @@
 import { ERROR_CODES, type ErrorCode } from '@switchboard/errors';
-import type { ServerFrame } from '@switchboard/protocol';
+import type { ClientEvent, ServerFrame } from '@switchboard/protocol';
 import type { Logger } from '@switchboard/telemetry';
 import type { ConversationFeed } from './conversationFeed';
 import { createDeadlines, type Deadline, type Deadlines } from './deadlines';
-import { frameText } from './frameText';
+import { eventFrameText, frameText } from './frameText';
 import type { GatewayMetrics } from './gatewayMetrics';
 import { errorFrame, okFrame } from './replyFrames';
+import { SendRound, type RoundMember } from './sendRound';
 import type { TokenBucket } from './tokenBucket';
 
 /** The part of a uWebSockets.js socket a session uses: a uWS WebSocket is one as it is. */
@@ -19,6 +20,8 @@ export interface ConnectionSocket {
   ping(): unknown;
   /** Drops the connection without a close frame (the client sees 1006). */
   close(): void;
+  /** Runs `cb` with the socket corked: what it sends goes out in one write when it returns. */
+  cork(cb: () => void): unknown;
 }
 
 /** A socket as `createSession` takes it: `terminate` drops the connection without a close frame. */
@@ -40,6 +43,11 @@ export interface Session {
   readonly userId: string;
   /** When the access token expires (epoch ms); undefined when it does not. */
   readonly expiresAt: number | undefined;
+  /**
+   * The delivery dispatcher's mark: a token of the last delivery it handed this session, so that a
+   * session reached twice (a user named twice) gets it once, without a set per delivery.
+   */
+  dispatchMark: object | undefined;
   isOpen(): boolean;
   /** The client sent a frame or a pong. */
   seen(): void;
@@ -64,6 +72,8 @@ export interface Session {
   allowFrame(): boolean;
   /** Every frame to the client goes through here: a client that does not read fast enough is cut off (4009). */
   send(frame: ServerFrame): boolean;
+  /** Sends an event frame: `send({ type: 'event', event })`, its text made once per event for all recipients. */
+  pushEvent(event: ClientEvent): boolean;
   /** Starts a request; false when a request with this id is already pending. `timeoutMs` null: no timeout. */
   begin(requestId: string, kind: RequestKind, timeoutMs: number | null): boolean;
   isPending(requestId: string): boolean;
@@ -99,16 +109,20 @@ export interface SessionEnvironment {
   createFeed: (session: Session, conversationId: string) => ConversationFeed;
   /** Where request timeouts wait. */
   deadlines: Deadlines;
+  /** While it is open, frames wait in their session and go out together when it ends. */
+  round: SendRound;
   now: () => number;
 }
 
-export interface SessionEnvironmentOptions extends Omit<SessionEnvironment, 'resumeGraceMs' | 'closeGraceMs' | 'deadlines' | 'now'> {
+export interface SessionEnvironmentOptions extends Omit<SessionEnvironment, 'resumeGraceMs' | 'closeGraceMs' | 'deadlines' | 'round' | 'now'> {
   /** Default 1000. */
   resumeGraceMs?: number;
   /** Default 5000. */
   closeGraceMs?: number;
   /** By default one set shared by every session of the process. */
   deadlines?: Deadlines;
+  /** By default a round of its own, which nothing opens. */
+  round?: SendRound;
   now?: () => number;
 }
 
@@ -121,6 +135,7 @@ export function sessionEnvironment(options: SessionEnvironmentOptions): SessionE
     resumeGraceMs: options.resumeGraceMs ?? 1000,
     closeGraceMs: options.closeGraceMs ?? 5_000,
     deadlines: options.deadlines ?? requestDeadlines,
+    round: options.round ?? new SendRound(),
     now: options.now ?? Date.now,
   };
 }
@@ -145,6 +160,7 @@ interface Closing {
 
 const OPEN_GATE: Promise<void> = Promise.resolve();
 
+
 /** Stands in for the socket until `attach`: nothing is sent to a session before its socket opened. */
 const NO_SOCKET: ConnectionSocket = {
   send() {
@@ -156,6 +172,7 @@ const NO_SOCKET: ConnectionSocket = {
   },
   ping: () => undefined,
   close: () => undefined,
+  cork: (cb) => cb(),
 };
 
 /**
@@ -168,7 +185,8 @@ const NO_SOCKET: ConnectionSocket = {
  * The session also orders the connection's frames: `inOrder` runs a task at once when nothing of
  * this session is waiting, else after what is.
  */
-export class ClientSession implements Session {
+export class ClientSession implements Session, RoundMember {
+  dispatchMark: object | undefined = undefined;
   private socket: ConnectionSocket;
   private open = true;
   private seenAt: number;
@@ -179,6 +197,8 @@ export class ClientSession implements Session {
   private pending: Map<string, Pending> | undefined = undefined;
   private feeds: Map<string, ConversationFeed> | undefined = undefined;
   private closing: Closing | undefined = undefined;
+  /** Frames written during the send round that is open, in order (see sendRound.ts). */
+  private held: string[] | undefined = undefined;
   /** Tasks of `inOrder` queued or running and not finished, and the promise the next one waits on. */
   private unfinished = 0;
   private tail: Promise<void> | undefined = undefined;
@@ -266,25 +286,11 @@ export class ClientSession implements Session {
   }
 
   send(frame: ServerFrame): boolean {
-    if (!this.open) return false;
-    const { metrics } = this.env;
-    let status: number;
-    try {
-      status = this.socket.send(frameText(frame));
-    } catch (err) {
-      this.open = false;
-      this.env.logger.warn('sending to a socket that is gone', { sessionId: this.id, err });
-      return false;
-    }
-    metrics.framesOut.inc({ type: frame.type });
-    if (frame.type === 'error') metrics.errors.inc({ code: frame.code });
-    if (status === 2 || this.buffered() > this.env.maxBufferedBytes) {
-      this.env.logger.info('closing a slow consumer', { sessionId: this.id, userId: this.userId, buffered: this.buffered() });
-      metrics.slowConsumers.inc();
-      this.close('slow_consumer');
-      return false;
-    }
-    return true;
+    return this.write(frameText(frame), frame.type, frame.type === 'error' ? frame.code : undefined);
+  }
+
+  pushEvent(event: ClientEvent): boolean {
+    return this.write(eventFrameText(event), 'event', undefined);
   }
 
   begin(requestId: string, kind: RequestKind, timeoutMs: number | null): boolean {
@@ -337,6 +343,9 @@ export class ClientSession implements Session {
 
   close(code: ErrorCode): void {
     if (!this.open) return;
+    // Frames held in a round were sent as far as their writers know: they go before the close.
+    this.flushRound();
+    if (!this.open) return;
     this.open = false;
     if (this.buffered() === 0) return this.endNow(code);
     // uWS's end() would throw away the buffer and the close frame with it (the client would see
@@ -348,6 +357,7 @@ export class ClientSession implements Session {
 
   closed(): void {
     this.open = false;
+    this.held = undefined;
     if (this.closing) clearTimeout(this.closing.timer);
     this.closing = undefined;
     this.requestReceived();
@@ -376,6 +386,78 @@ export class ClientSession implements Session {
     if (!(result instanceof Promise)) return;
     this.unfinished += 1;
     this.tail = result.then(undefined, (err: unknown) => this.taskFailed(err)).then(() => this.taskFinished());
+  }
+
+  /**
+   * Writes one frame's text, or holds it while a send round is open. A client that does not read
+   * fast enough is cut off (4009).
+   */
+  private write(text: string, type: ServerFrame['type'], errorCode: string | undefined): boolean {
+    if (!this.open) return false;
+    const { metrics, round } = this.env;
+    if (round.isOpen()) {
+      if (this.held === undefined) {
+        this.held = [];
+        round.join(this);
+      }
+      this.held.push(text);
+    } else {
+      let status: number;
+      try {
+        status = this.socket.send(text);
+      } catch (err) {
+        return this.gone(err);
+      }
+      if (status === 2) return this.cutOff();
+    }
+    metrics.framesOut.count(type);
+    if (errorCode !== undefined) metrics.errors.inc({ code: errorCode });
+    return this.held !== undefined || this.keptUp();
+  }
+
+  /** Writes out the frames held during a round, corked: one socket write for all of them. */
+  flushRound(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    if (!this.open) return;
+    const { socket } = this;
+    let dropped = false;
+    try {
+      socket.cork(() => {
+        for (const text of held) {
+          if (socket.send(text) === 2) {
+            dropped = true;
+            return;
+          }
+        }
+      });
+    } catch (err) {
+      this.gone(err);
+      return;
+    }
+    if (dropped) this.cutOff();
+    else this.keptUp();
+  }
+
+  private gone(err: unknown): false {
+    this.open = false;
+    this.held = undefined;
+    this.env.logger.warn('sending to a socket that is gone', { sessionId: this.id, err });
+    return false;
+  }
+
+  /** After a write: false, and the session closing, when the client does not read fast enough. */
+  private keptUp(): boolean {
+    return this.buffered() <= this.env.maxBufferedBytes || this.cutOff();
+  }
+
+  /** The client is not reading fast enough: it is cut off. */
+  private cutOff(): false {
+    this.env.logger.info('closing a slow consumer', { sessionId: this.id, userId: this.userId, buffered: this.buffered() });
+    this.env.metrics.slowConsumers.inc();
+    this.close('slow_consumer');
+    return false;
   }
 
   private taskFailed(err: unknown): void {
@@ -477,6 +559,7 @@ export function createSession(options: SessionOptions): ClientSession {
     end: (code, reason) => socket.end(code, reason),
     ping: () => socket.ping(),
     close: () => socket.terminate(),
+    cork: (cb) => cb(),
   };
   return new ClientSession(env, options.id, options.userId, options.expiresAt, options.bucket, connection);
 }
