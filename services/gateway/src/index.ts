@@ -113,7 +113,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     fetchWaitMs: settings.fetchWaitMs,
     fetchIntervalMs: settings.fetchIntervalMs,
     logger: logger.child({ component: 'deliveries' }),
-    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops }),
+    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops, afterWrite: (fn) => sendRound.afterWrite(fn) }),
     // A fetched batch's frames to one session go out in one socket write (see sendRound.ts).
     inRound: (handleBatch) => sendRound.run(handleBatch),
   });

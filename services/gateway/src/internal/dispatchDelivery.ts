@@ -10,6 +10,8 @@ export interface DeliveryDispatcherDeps {
   sessions: Pick<SessionRegistry, 'get' | 'forEachOfUser'>;
   logger: Logger;
   hops?: HopTimer;
+  /** Calls `fn` once the frames dispatched so far are written to the sockets (see sendRound.ts); default at once. */
+  afterWrite?: (fn: () => void) => void;
 }
 
 const CLIENT_SIGNAL_KINDS: Record<SignalKind, ClientSignalKind> = {
@@ -37,6 +39,7 @@ const nextMark = (): object => ({});
  */
 export function createDeliveryDispatcher(deps: DeliveryDispatcherDeps): (delivery: Delivery, stamps?: DeliveryStamps) => void {
   const { sessions, logger } = deps;
+  const afterWrite = deps.afterWrite ?? ((fn: () => void) => fn());
 
   function reply(body: CommandReply): void {
     const session = sessions.get(body.sessionId);
@@ -98,11 +101,14 @@ export function createDeliveryDispatcher(deps: DeliveryDispatcherDeps): (deliver
 
   /** Times the hops of a delivered event: only recipients' deliveries, where the pipeline ends. */
   function timeHops(body: EventDelivery, stamps: DeliveryStamps): void {
-    if (!deps.hops || body.recipients.length === 0) return;
-    const pushed = stampNow();
-    deps.hops.observe('delivery_fetch', stamps.decided, stamps.fetched);
-    deps.hops.observe('gateway_push', stamps.fetched, pushed);
-    deps.hops.observe('platform_total', stamps.received, pushed);
+    const { hops } = deps;
+    if (!hops || body.recipients.length === 0) return;
+    afterWrite(() => {
+      const pushed = stampNow();
+      hops.observe('delivery_fetch', stamps.decided, stamps.fetched);
+      hops.observe('gateway_push', stamps.fetched, pushed);
+      hops.observe('platform_total', stamps.received, pushed);
+    });
   }
 
   return (delivery, stamps) => {

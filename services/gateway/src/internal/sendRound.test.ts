@@ -39,3 +39,15 @@ test('a round run inside another is part of it; a failing round still flushes', 
   assert.deepEqual(log.slice(2), ['flush failing']);
   assert.equal(round.isOpen(), false);
 });
+
+test('what waits for the writes runs after the flush, or at once outside a round', () => {
+  const round = new SendRound();
+  const log: string[] = [];
+  round.afterWrite(() => void log.push('no round: at once'));
+  round.run(() => {
+    round.join(member(log, 'a'));
+    round.afterWrite(() => void log.push('after the writes'));
+    log.push('work done');
+  });
+  assert.deepEqual(log, ['no round: at once', 'work done', 'flush a', 'after the writes']);
+});

@@ -15,6 +15,7 @@ export interface RoundMember {
 export class SendRound {
   private open = false;
   private members: RoundMember[] = [];
+  private afterwards: (() => void)[] = [];
 
   isOpen(): boolean {
     return this.open;
@@ -29,9 +30,18 @@ export class SendRound {
     } finally {
       this.open = false;
       const members = this.members;
+      const afterwards = this.afterwards;
       this.members = [];
+      this.afterwards = [];
       for (const member of members) member.flushRound();
+      for (const fn of afterwards) fn();
     }
+  }
+
+  /** Calls `fn` once what the open round holds is written out; at once when no round is open. */
+  afterWrite(fn: () => void): void {
+    if (this.open) this.afterwards.push(fn);
+    else fn();
   }
 
   /** A member with frames held: flushed when the round ends. */
