@@ -197,8 +197,8 @@ export class ClientSession implements Session, RoundMember {
   private pending: Map<string, Pending> | undefined = undefined;
   private feeds: Map<string, ConversationFeed> | undefined = undefined;
   private closing: Closing | undefined = undefined;
-  /** Frames written during the send round that is open, in order (see sendRound.ts). */
-  private held: string[] | undefined = undefined;
+  /** Frames written during the send round that is open, in order (see sendRound.ts); one is held as it is. */
+  private held: string | string[] | undefined = undefined;
   /** Tasks of `inOrder` queued or running and not finished, and the promise the next one waits on. */
   private unfinished = 0;
   private tail: Promise<void> | undefined = undefined;
@@ -396,11 +396,12 @@ export class ClientSession implements Session, RoundMember {
     if (!this.open) return false;
     const { metrics, round } = this.env;
     if (round.isOpen()) {
-      if (this.held === undefined) {
-        this.held = [];
+      const held = this.held;
+      if (held === undefined) {
+        this.held = text;
         round.join(this);
-      }
-      this.held.push(text);
+      } else if (typeof held === 'string') this.held = [held, text];
+      else held.push(text);
     } else {
       let status: number;
       try {
@@ -415,7 +416,7 @@ export class ClientSession implements Session, RoundMember {
     return this.held !== undefined || this.keptUp();
   }
 
-  /** Writes out the frames held during a round, corked: one socket write for all of them. */
+  /** Writes out the frames held during a round, corked when there are several: one socket write for all of them. */
   flushRound(): void {
     const held = this.held;
     if (held === undefined) return;
@@ -424,14 +425,17 @@ export class ClientSession implements Session, RoundMember {
     const { socket } = this;
     let dropped = false;
     try {
-      socket.cork(() => {
-        for (const text of held) {
-          if (socket.send(text) === 2) {
-            dropped = true;
-            return;
+      if (typeof held === 'string') dropped = socket.send(held) === 2;
+      else {
+        socket.cork(() => {
+          for (const text of held) {
+            if (socket.send(text) === 2) {
+              dropped = true;
+              return;
+            }
           }
-        }
-      });
+        });
+      }
     } catch (err) {
       this.gone(err);
       return;
