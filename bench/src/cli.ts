@@ -116,7 +116,7 @@ function sizes(args: Args) {
     s2: { pairs: 50, startRate: 500, factor: 1.4, maxSteps: q ? 8 : 16 },
     s3: { members: q ? 200 : 1_000, senders: 4, startRate: 5, factor: 2, maxSteps: q ? 5 : 8 },
     s4: q ? 3_000 : 100_000,
-    s5: { messages: q ? 2_000 : 10_000, trials: q ? 2 : 3 },
+    s5: { messages: q ? 2_000 : 10_000, trials: q ? 2 : 3, large: { messages: q ? 10_000 : 100_000, conversations: q ? 10 : 50, trials: q ? 1 : 2 } },
     s6: { events: q ? 20_000 : 200_000, conversations: 1_000 },
     kafka: { records: q ? 100_000 : 1_000_000, recordSize: 200 },
     kafkaTxn: { sizes: [1, 10, 500], rounds: q ? 1 : 3, maxMs: Math.round(10_000 * args.scale), warmup: 5, recordSize: 100, ckjsDir: args.ckjsDir },

@@ -187,9 +187,9 @@ test('topics list compares the catalogue with the broker; a missing topic is EX_
   assert.deepEqual(
     rows.map((r) => [r.name, r.broker?.partitions, r.broker?.retentionMs, r.status]),
     [
-      [`${namespace}.commands.v1`, 12, 86_400_000, ['ok']],
+      [`${namespace}.commands.v1`, 12, 600_000, ['ok']],
       [`${namespace}.events.v1`, 12, -1, ['ok']],
-      [`${namespace}.deliveries.v1`, 16, 3_600_000, ['ok']],
+      [`${namespace}.deliveries.v1`, 16, 300_000, ['ok']],
       [`${namespace}.events.v1.dlq`, 2, 604_800_000, ['not in the catalogue']],
     ],
   );

@@ -44,8 +44,8 @@ function messages(conversationId: string): Event[] {
 }
 
 /*
- * While armed, every insert into persister_messages fails, after the round's timeline rows and
- * conversations were written in the same transaction. Sequences are not transactional, so they
+ * While armed, every insert into persister_conversations fails, after the round's timeline rows
+ * were written in the same transaction. Sequences are not transactional, so they
  * keep what the failed attempts saw: how many there were, and the most conversations (here: the
  * most partitions) one of them carried.
  */
@@ -60,7 +60,7 @@ const ARM = `
     IF width > (SELECT last_value FROM round_widest) THEN PERFORM setval('round_widest', width); END IF;
     RAISE EXCEPTION 'failing the round on purpose';
   END $$;
-  CREATE TRIGGER fail_round AFTER INSERT ON persister_messages REFERENCING NEW TABLE AS added
+  CREATE TRIGGER fail_round AFTER INSERT ON persister_conversations REFERENCING NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION fail_round();`;
 
 test('a round spanning several partitions is stored all or nothing, and retried whole after a database failure', { timeout: 180_000 }, async () => {
@@ -108,7 +108,7 @@ test('a round spanning several partitions is stored all or nothing, and retried 
     assert.deepEqual(await stored(), { events: 0, messages: 0, conversations: 0, offsets: 0 }, 'nothing of a failed round is stored');
     assert.match((await persister.readiness()).reason ?? '', /^database: failing the round on purpose/);
 
-    await pool.query('DROP TRIGGER fail_round ON persister_messages');
+    await pool.query('DROP TRIGGER fail_round ON persister_conversations');
     const ends = await admin.fetchTopicOffsets(topic);
     await waitForValue('the projection of every event', async () => {
       const { rows } = await pool.query<{ partition: number; next_offset: string }>('SELECT partition, next_offset FROM persister_offsets WHERE topic = $1', [topic]);

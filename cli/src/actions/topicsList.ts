@@ -8,7 +8,7 @@ import { renderTopicTable, topicRows, type BrokerTopic } from '../kafka/topicRow
 
 export async function runTopicsList({ args, io, settings, verbose }: CommandContext): Promise<number> {
   const namespace = settings.namespace();
-  const kafka = await connectKafka({ brokers: settings.brokers(), verbose, stderr: io.stderr });
+  const kafka = await connectKafka({ brokers: settings.brokers(), security: settings.kafkaSecurity(), verbose, stderr: io.stderr });
   const onBroker = await describeNamespaceTopics(kafka.admin(), namespace);
   const catalog = loadFileCatalog();
   const rows = topicRows(namespace, TOPICS, onBroker, (subject) => {

@@ -19,7 +19,7 @@ export async function runTopicsTail(context: CommandContext): Promise<number> {
   const namespace = settings.namespace();
   const topic = resolveTopic(args.positionals[0] ?? '', namespace);
   const brokers = settings.brokers();
-  const kafka = await connectKafka({ brokers, verbose: context.verbose, stderr: io.stderr });
+  const kafka = await connectKafka({ brokers, security: settings.kafkaSecurity(), verbose: context.verbose, stderr: io.stderr });
 
   const windows = await readWindows(kafka.admin(), topic.name, brokers, { fromBeginning, partition });
   const total = windows.selected.reduce((sum, w) => sum + (w.to - w.from), 0);

@@ -43,6 +43,13 @@ test('a bad flag is a usage error; a bad variable is a configuration error; each
   assert.deepEqual(failure(() => resolveSettings({}, { GATEWAY_URL: 'nonsense' }).gatewayUrl()).code, EXIT_CONFIG);
 });
 
+test('Kafka security comes from the services\' variables; a combination that cannot work is a configuration error', () => {
+  assert.deepEqual(resolveSettings({}, {}).kafkaSecurity(), {});
+  const refused = failure(() => resolveSettings({}, { KAFKA_SECURITY_PROTOCOL: 'SASL_SSL' }).kafkaSecurity());
+  assert.equal(refused.code, EXIT_CONFIG);
+  assert.match(refused.message, /KAFKA_SASL_USERNAME is required with KAFKA_SECURITY_PROTOCOL SASL_SSL/);
+});
+
 test('a wrong KAFKA_BROKERS does not stop a command that never asks for it', () => {
   const settings = resolveSettings({}, { KAFKA_BROKERS: 'nohost' });
   assert.equal(settings.namespace(), 'switchboard');

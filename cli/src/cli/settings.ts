@@ -1,4 +1,4 @@
-import { NAMESPACE_PATTERN, commonSpec, type Field } from '@switchboard/config';
+import { ConfigError, NAMESPACE_PATTERN, commonSpec, kafkaSecurity, loadConfig, type Field, type KafkaSecurity } from '@switchboard/config';
 import { configError, usageError } from './cliError';
 import { stringOption } from './optionValues';
 import type { OptionSpecs, OptionValues } from './parseCommandArgs';
@@ -29,8 +29,20 @@ export const GLOBAL_HELP = `global options:
 export interface Settings {
   namespace(): string;
   brokers(): string[];
+  /** TLS and SASL to the brokers, from the services' KAFKA_SECURITY_PROTOCOL and related variables. */
+  kafkaSecurity(): KafkaSecurity;
   gatewayUrl(): string;
 }
+
+const KAFKA_SECURITY_SPEC = {
+  KAFKA_SECURITY_PROTOCOL: commonSpec.KAFKA_SECURITY_PROTOCOL,
+  KAFKA_SSL_CA_FILE: commonSpec.KAFKA_SSL_CA_FILE,
+  KAFKA_SSL_CERT_FILE: commonSpec.KAFKA_SSL_CERT_FILE,
+  KAFKA_SSL_KEY_FILE: commonSpec.KAFKA_SSL_KEY_FILE,
+  KAFKA_SASL_MECHANISM: commonSpec.KAFKA_SASL_MECHANISM,
+  KAFKA_SASL_USERNAME: commonSpec.KAFKA_SASL_USERNAME,
+  KAFKA_SASL_PASSWORD_FILE: commonSpec.KAFKA_SASL_PASSWORD_FILE,
+} as const;
 
 export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): Settings {
   return {
@@ -39,6 +51,14 @@ export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): S
         NAMESPACE_PATTERN.test(text) ? text : undefined,
       ),
     brokers: () => fromFlagOrEnv(values, 'brokers', env, 'KAFKA_BROKERS', commonSpec.KAFKA_BROKERS, parseBrokers),
+    kafkaSecurity: () => {
+      try {
+        return kafkaSecurity(loadConfig(KAFKA_SECURITY_SPEC, env));
+      } catch (err) {
+        if (err instanceof ConfigError) throw configError(err.problems.join('; '));
+        throw err;
+      }
+    },
     gatewayUrl: () => {
       const flag = stringOption(values, 'gateway');
       if (flag !== undefined) {

@@ -10,7 +10,7 @@ test('each catalogue topic is compared with the broker; extra topics of the name
     'ns',
     TOPICS,
     [
-      { name: 'ns.commands.v1', partitions: 12, retentionMs: 86_400_000, cleanupPolicy: 'delete' },
+      { name: 'ns.commands.v1', partitions: 12, retentionMs: 600_000, cleanupPolicy: 'delete' },
       { name: 'ns.events.v1', partitions: 6, retentionMs: 3_600_000, cleanupPolicy: 'compact' },
       { name: 'ns.events.v1.dlq', partitions: 1, retentionMs: -1, cleanupPolicy: 'delete' },
       { name: 'other.events.v1', partitions: 12 },
@@ -30,7 +30,7 @@ test('each catalogue topic is compared with the broker; extra topics of the name
   const table = renderTopicTable(rows).split('\n');
   assert.match(table[0]!, /^TOPIC\s+PARTITIONS\s+RETENTION\s+CLEANUP\s+SCHEMA\s+STATUS$/);
   assert.match(table[2]!, /^ns\.events\.v1\s+6\s+1 h\s+compact\s+io\.switchboard\.Event v1 \(id 7\)\s+6 partitions/);
-  assert.match(table[3]!, /^ns\.deliveries\.v1\s+16\s+1 h\s+delete\s+.*missing on the broker$/);
+  assert.match(table[3]!, /^ns\.deliveries\.v1\s+16\s+5 min\s+delete\s+.*missing on the broker$/);
 });
 
 test('retention in its largest whole unit', () => {

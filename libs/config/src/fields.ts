@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+
 /**
  * A field reads one environment variable and turns its text into a typed value,
  * or explains, in words an operator can act on, why the text is not acceptable.
@@ -95,6 +97,24 @@ export function list(opts: Common<string[]> & { item?: RegExp; nonEmpty?: boolea
 /** host:port pairs, as Kafka brokers are listed. */
 export function hostPorts(opts: Common<string[]>): Field<string[]> {
   return list({ ...opts, nonEmpty: true, item: /^[A-Za-z0-9._\-[\]:]+:\d{1,5}$/ });
+}
+
+/** A path to a file the process can read (a certificate, a key, a secret), or unset. */
+export function optionalFile(opts: { description: string }): Field<string | undefined> {
+  return {
+    description: opts.description,
+    defaultText: undefined,
+    parse(raw) {
+      if (raw === undefined || raw.trim() === '') return ok(undefined);
+      const path = raw.trim();
+      try {
+        accessSync(path, constants.R_OK);
+        return ok(path);
+      } catch (err) {
+        return bad(`names a file this process cannot read: ${path} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+    },
+  };
 }
 
 export function url(opts: Common<string> & { protocols: readonly string[] }): Field<string> {

@@ -40,6 +40,28 @@ export function loadConfigOrExit<S extends Spec>(service: string, spec: S, env: 
   }
 }
 
+/** Runs a check of settings that may throw ConfigError (connectionSecurity.ts); on one, prints it and exits with EXIT_CONFIG. */
+export function checkedOrExit<T>(service: string, check: () => T): T {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${service}: ${err.message}\n`);
+    process.exit(EXIT_CONFIG);
+  }
+}
+
+/**
+ * Exits with EXIT_CONFIG when a dependency refused this process for good (its credentials or its
+ * certificate, see credentialProblem), printing every refusal; returns otherwise.
+ */
+export async function exitIfRefused(service: string, checks: readonly Promise<string | undefined>[]): Promise<void> {
+  const problems = (await Promise.all(checks)).filter((p): p is string => p !== undefined);
+  if (problems.length === 0) return;
+  process.stderr.write(`${service}: ${problems.join('\n  ')}\n`);
+  process.exit(EXIT_CONFIG);
+}
+
 /** The rows of the configuration table in the README: variable, default, meaning. */
 export function describeSpec(spec: Spec): { name: string; default: string; description: string }[] {
   return Object.entries(spec).map(([name, field]) => ({

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions, type logCreator } from 'kafkajs';
+import type { KafkaSecurity } from '@switchboard/config';
 
 export interface KafkaOptions {
   brokers: readonly string[];
@@ -9,6 +10,8 @@ export interface KafkaOptions {
   requestTimeoutMs?: number;
   /** Retries of a failed request (connection included) before it fails; default 8, up to 5 s apart. */
   retries?: number;
+  /** TLS and SASL, from kafkaSecurity() of @switchboard/config; none by default. */
+  security?: KafkaSecurity;
 }
 
 const LEVELS: Record<number, 'debug' | 'info' | 'warn' | 'error'> = {
@@ -29,7 +32,7 @@ export function createKafka(options: KafkaOptions): Kafka {
     const { message, ...extra } = entry.log;
     log(LEVELS[entry.level] ?? 'info', `${entry.namespace}: ${message}`, extra);
   };
-  return new Kafka({
+  const config: KafkaConfig = {
     brokers: [...options.brokers],
     clientId: options.clientId,
     logLevel: logLevel.WARN,
@@ -37,5 +40,10 @@ export function createKafka(options: KafkaOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
     retry: { initialRetryTime: 100, retries: options.retries ?? 8, maxRetryTime: 5_000 },
-  });
+  };
+  if (options.security?.ssl) config.ssl = options.security.ssl;
+  const sasl = options.security?.sasl;
+  // kafkajs types SASL per mechanism; the three it takes here share their fields.
+  if (sasl) config.sasl = sasl as SASLOptions;
+  return new Kafka(config);
 }

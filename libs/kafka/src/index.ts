@@ -8,6 +8,7 @@ export { murmur2, partitionFor } from './partitionFor';
 export { createKafka } from './createKafka';
 export type { KafkaOptions } from './createKafka';
 export { createKafkaProbe } from './kafkaProbe';
+export { kafkaCredentialProblem } from './kafkaCredentialProblem';
 export { keepConsumerRunning } from './keepConsumerRunning';
 export type { ConsumerKeeper, KeepRunningOptions } from './keepConsumerRunning';
 export type { KafkaProbe, KafkaProbeOptions } from './kafkaProbe';

@@ -17,6 +17,7 @@ export interface KafkaProbeOptions {
   brokers: readonly string[];
   clientId: string;
   log?: KafkaOptions['log'];
+  security?: KafkaOptions['security'];
   /** Pause between checks. */
   intervalMs?: number;
   /** A check that has not answered by then counts as failed. */
@@ -29,6 +30,7 @@ export function createKafkaProbe(options: KafkaProbeOptions): KafkaProbe {
   const kafka = createKafka({
     brokers: options.brokers,
     clientId: `${options.clientId}-probe`,
+    ...(options.security ? { security: options.security } : {}),
     connectionTimeoutMs: Math.min(timeoutMs, 3_000),
     requestTimeoutMs: timeoutMs,
     retries: 0,

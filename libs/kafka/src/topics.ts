@@ -22,8 +22,15 @@ export interface TopicSpec {
   readonly extraConfig?: Readonly<Record<string, string>>;
 }
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
+const MINUTE = 60_000;
+
+/**
+ * Topics that carry typing and signalling frames (commands and deliveries) keep records for
+ * minutes. Kafka deletes a whole segment once its newest record is older than the retention, so
+ * segments are closed every minute: a record can no longer be read at most retention + `segment.ms`
+ * + the broker's `log.retention.check.interval.ms` (5 min by default) after it was written.
+ */
+export const EPHEMERAL_SEGMENT_MS = MINUTE;
 
 /**
  * Commands and events share one partition count, so a conversation's commands and events sit on
@@ -37,14 +44,16 @@ export const TOPICS: readonly TopicSpec[] = [
     id: 'commands',
     suffix: 'commands.v1',
     partitions: CONVERSATION_PARTITIONS,
-    retentionMs: DAY,
+    retentionMs: 10 * MINUTE,
     cleanupPolicy: 'delete',
     key: 'conversation id',
     partitioning: 'murmur2(key) mod partitions (Java-compatible default partitioner)',
     valueSchema: 'io.switchboard.Command',
     producers: 'gateway (idempotent producer, acks=all)',
     consumers: 'router',
-    description: 'Requests from clients, as the gateway received them. Not yet validated or sequenced; inputs, not facts.',
+    description:
+      'Requests from clients, as the gateway received them. Not yet validated or sequenced; inputs, not facts. Typing and signalling frames (SDP payloads included) pass through here, so the topic keeps records for minutes only: the router reads commands as they arrive, and a command it has not read within that time was answered `timeout` long before (clients retry sends with the same `clientMsgId`).',
+    extraConfig: { 'segment.ms': String(EPHEMERAL_SEGMENT_MS) },
   },
   {
     id: 'events',
@@ -64,7 +73,7 @@ export const TOPICS: readonly TopicSpec[] = [
     id: 'deliveries',
     suffix: 'deliveries.v1',
     partitions: 16,
-    retentionMs: HOUR,
+    retentionMs: 5 * MINUTE,
     cleanupPolicy: 'delete',
     key: 'gateway id',
     partitioning: 'murmur2(gateway id) mod partitions; a gateway reads only its own partition',
@@ -72,7 +81,8 @@ export const TOPICS: readonly TopicSpec[] = [
     producers: 'router (transactional, in the same transaction as the events)',
     consumers: 'gateway',
     description:
-      'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames. Since Delivery v2 the router writes one DeliveryBatch record per gateway and transaction, in decision order, its events as the very bytes of the events topic.',
+      'What each gateway must push to its sessions: sequenced events with their local recipients, replies to commands, and ephemeral typing and signalling frames. Since Delivery v2 the router writes one DeliveryBatch record per gateway and transaction, in decision order, its events as the very bytes of the events topic. Gateways read it live (from its end when they start), so it keeps records for minutes only.',
+    extraConfig: { 'segment.ms': String(EPHEMERAL_SEGMENT_MS) },
   },
 ];
 

@@ -33,6 +33,11 @@ export interface Presence {
   sessionsOf(userIds: readonly string[]): Promise<Map<string, SessionLocation[]>>;
 }
 
+/** The Redis channel on which every change of presence is announced, for views kept in memory (presenceView.ts). */
+export function presenceChangesChannel(namespace: string): string {
+  return `${namespace}:presence-changes`;
+}
+
 export interface PresenceOptions {
   redis: Redis;
   namespace: string;
@@ -50,27 +55,8 @@ export function createPresence(options: PresenceOptions): Presence {
   const gatewaySessionsKey = (gatewayId: string) => `${namespace}:gateway-sessions:${gatewayId}`;
   // User ids and session ids never contain a line break.
   const member = (userId: string, sessionId: string) => `${userId}\n${sessionId}`;
-  const leaseCache = new Map<string, { alive: boolean; checkedAt: number }>();
-
-  async function liveGateways(gatewayIds: Iterable<string>): Promise<Set<string>> {
-    const alive = new Set<string>();
-    const unknown: string[] = [];
-    for (const id of gatewayIds) {
-      const cached = leaseCache.get(id);
-      if (cached && now() - cached.checkedAt < leaseCacheMs) {
-        if (cached.alive) alive.add(id);
-      } else unknown.push(id);
-    }
-    if (unknown.length > 0) {
-      const results = await redis.pipeline(unknown.map((id) => ['exists', leaseKey(id)])).exec().then(throwFirstError);
-      unknown.forEach((id, i) => {
-        const isAlive = results[i]?.[1] === 1;
-        leaseCache.set(id, { alive: isAlive, checkedAt: now() });
-        if (isAlive) alive.add(id);
-      });
-    }
-    return alive;
-  }
+  const channel = presenceChangesChannel(namespace);
+  const leases = createLeaseCheck({ redis, namespace, cacheMs: leaseCacheMs, now });
 
   return {
     async register(userId, sessionId, gatewayId) {
@@ -79,6 +65,7 @@ export function createPresence(options: PresenceOptions): Presence {
         .hset(sessionsKey(userId), sessionId, gatewayId)
         .sadd(gatewaySessionsKey(gatewayId), member(userId, sessionId))
         .hlen(sessionsKey(userId))
+        .publish(channel, encodeChanges([{ kind: 'added', userId, sessionId, gatewayId }]))
         .exec()
         .then(throwFirstError);
       return Number(results[2]?.[1] ?? 0);
@@ -87,6 +74,7 @@ export function createPresence(options: PresenceOptions): Presence {
       const gatewayId = await redis.hget(sessionsKey(userId), sessionId);
       const transaction = redis.multi().hdel(sessionsKey(userId), sessionId);
       if (gatewayId !== null) transaction.srem(gatewaySessionsKey(gatewayId), member(userId, sessionId));
+      transaction.publish(channel, encodeChanges([{ kind: 'removed', userId, sessionId }]));
       await transaction.exec().then(throwFirstError);
     },
     async forgetGateway(gatewayId) {
@@ -95,7 +83,10 @@ export function createPresence(options: PresenceOptions): Presence {
         const [userId, sessionId] = m.split('\n');
         return userId && sessionId ? [['hdel', sessionsKey(userId), sessionId]] : [];
       });
-      await redis.pipeline([...commands, ['del', gatewaySessionsKey(gatewayId)]]).exec().then(throwFirstError);
+      await redis
+        .pipeline([...commands, ['del', gatewaySessionsKey(gatewayId)], ['publish', channel, encodeChanges([{ kind: 'gatewayForgotten', gatewayId }])]])
+        .exec()
+        .then(throwFirstError);
       return members.length;
     },
     async registerAll(sessions, gatewayId) {
@@ -104,16 +95,17 @@ export function createPresence(options: PresenceOptions): Presence {
         ['hset', sessionsKey(s.userId), s.sessionId, gatewayId],
         ['sadd', gatewaySessionsKey(gatewayId), member(s.userId, s.sessionId)],
       ]);
-      await redis.pipeline(commands).exec().then(throwFirstError);
+      const announced = encodeChanges(sessions.map((s) => ({ kind: 'added' as const, userId: s.userId, sessionId: s.sessionId, gatewayId })));
+      await redis.pipeline([...commands, ['publish', channel, announced]]).exec().then(throwFirstError);
     },
     async renewGatewayLease(gatewayId, ttlMs) {
       const results = await redis.multi().exists(leaseKey(gatewayId)).set(leaseKey(gatewayId), String(now()), 'PX', ttlMs).exec().then(throwFirstError);
-      leaseCache.set(gatewayId, { alive: true, checkedAt: now() });
+      leases.remember(gatewayId, true);
       return results[0]?.[1] === 1;
     },
     async releaseGatewayLease(gatewayId) {
       await redis.del(leaseKey(gatewayId));
-      leaseCache.delete(gatewayId);
+      leases.forget(gatewayId);
     },
     async sessionsOf(userIds) {
       const unique = [...new Set(userIds)];
@@ -128,7 +120,7 @@ export function createPresence(options: PresenceOptions): Presence {
         for (const s of sessions) gateways.add(s.gatewayId);
         if (sessions.length > 0) raw.set(userId, sessions);
       });
-      const alive = await liveGateways(gateways);
+      const alive = await leases.liveGateways(gateways);
       for (const [userId, sessions] of raw) {
         const live = sessions.filter((s) => alive.has(s.gatewayId));
         if (live.length > 0) found.set(userId, live);
@@ -136,6 +128,72 @@ export function createPresence(options: PresenceOptions): Presence {
       return found;
     },
   };
+}
+
+/** Whether gateways hold their leases, each answer trusted for `cacheMs`. */
+export interface LeaseCheck {
+  liveGateways(gatewayIds: Iterable<string>): Promise<Set<string>>;
+  remember(gatewayId: string, alive: boolean): void;
+  forget(gatewayId: string): void;
+}
+
+export function createLeaseCheck(options: { redis: Redis; namespace: string; cacheMs: number; now?: () => number }): LeaseCheck {
+  const { redis, cacheMs } = options;
+  const now = options.now ?? Date.now;
+  const leaseKey = (gatewayId: string) => `${options.namespace}:gateway:${gatewayId}`;
+  const cache = new Map<string, { alive: boolean; checkedAt: number }>();
+  return {
+    async liveGateways(gatewayIds) {
+      const alive = new Set<string>();
+      const unknown: string[] = [];
+      for (const id of gatewayIds) {
+        const cached = cache.get(id);
+        if (cached && now() - cached.checkedAt < cacheMs) {
+          if (cached.alive) alive.add(id);
+        } else unknown.push(id);
+      }
+      if (unknown.length > 0) {
+        const results = await redis.pipeline(unknown.map((id) => ['exists', leaseKey(id)])).exec().then(throwFirstError);
+        unknown.forEach((id, i) => {
+          const isAlive = results[i]?.[1] === 1;
+          cache.set(id, { alive: isAlive, checkedAt: now() });
+          if (isAlive) alive.add(id);
+        });
+      }
+      return alive;
+    },
+    remember(gatewayId, alive) {
+      cache.set(gatewayId, { alive, checkedAt: now() });
+    },
+    forget(gatewayId) {
+      cache.delete(gatewayId);
+    },
+  };
+}
+
+/** A change of presence, as announced on the changes channel. */
+export type PresenceChange =
+  | { kind: 'added'; userId: string; sessionId: string; gatewayId: string }
+  | { kind: 'removed'; userId: string; sessionId: string }
+  | { kind: 'gatewayForgotten'; gatewayId: string };
+
+// One change per line, fields separated by tabs; ids never hold a tab or a line break.
+export function encodeChanges(changes: readonly PresenceChange[]): string {
+  return changes
+    .map((c) => (c.kind === 'added' ? `+\t${c.userId}\t${c.sessionId}\t${c.gatewayId}` : c.kind === 'removed' ? `-\t${c.userId}\t${c.sessionId}` : `!\t${c.gatewayId}`))
+    .join('\n');
+}
+
+/** The changes of one announcement; lines that are not changes are left out. */
+export function decodeChanges(message: string): PresenceChange[] {
+  const changes: PresenceChange[] = [];
+  for (const line of message.split('\n')) {
+    const [op, a, b, c] = line.split('\t');
+    if (op === '+' && a && b && c) changes.push({ kind: 'added', userId: a, sessionId: b, gatewayId: c });
+    else if (op === '-' && a && b) changes.push({ kind: 'removed', userId: a, sessionId: b });
+    else if (op === '!' && a) changes.push({ kind: 'gatewayForgotten', gatewayId: a });
+  }
+  return changes;
 }
 
 /**

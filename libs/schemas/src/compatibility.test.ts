@@ -19,15 +19,21 @@ interface RecordSchema {
   fields: { name: string; type: unknown; default?: unknown; doc?: string }[];
 }
 
-/** The JSON of Command v1, to derive in-test v2 schemas from. */
-function commandV1(): RecordSchema {
-  return JSON.parse(readFileSync(path.join(root, schemaFilePath(SUBJECTS.command, 1)), 'utf8')) as RecordSchema;
+function latestCommand(): CatalogEntry {
+  const entry = catalog.latest(SUBJECTS.command);
+  assert.ok(entry, 'Command has a released version');
+  return entry;
+}
+const released = latestCommand();
+
+/** The JSON of the latest released Command, to derive in-test next versions from. */
+function commandLatest(): RecordSchema {
+  return JSON.parse(readFileSync(path.join(root, schemaFilePath(SUBJECTS.command, released.version)), 'utf8')) as RecordSchema;
 }
 
-function entries(v2: RecordSchema): CatalogEntry[] {
-  const v1 = catalog.latest(SUBJECTS.command);
-  assert.ok(v1 && v1.version === 1, 'these tests assume Command is at v1; move them to the newest version');
-  return [v1, { id: 1000, subject: SUBJECTS.command, version: 2, type: parseSchema(v2) }];
+/** The latest released Command and, as the next version, the given schema. */
+function entries(next: RecordSchema): CatalogEntry[] {
+  return [released, { id: 1000, subject: SUBJECTS.command, version: released.version + 1, type: parseSchema(next) }];
 }
 
 function bodyVariants(schema: RecordSchema): { name: string }[] {
@@ -39,47 +45,47 @@ test('the latest schema of every subject reads data written with every older ver
 });
 
 test('the checker reports a new field without a default as incompatible', () => {
-  const v2 = commandV1();
-  v2.fields.push({ name: 'priority', type: 'int', doc: 'Delivery priority.' });
-  const found = findIncompatibilities(entries(v2));
+  const next = commandLatest();
+  next.fields.push({ name: 'priority', type: 'int', doc: 'Delivery priority.' });
+  const found = findIncompatibilities(entries(next));
   assert.equal(found.length, 1);
   assert.equal(found[0]?.subject, SUBJECTS.command);
-  assert.equal(found[0]?.writerVersion, 1);
-  assert.equal(found[0]?.readerVersion, 2);
+  assert.equal(found[0]?.writerVersion, released.version);
+  assert.equal(found[0]?.readerVersion, released.version + 1);
 });
 
 test('the checker reports a removed union variant as incompatible', () => {
-  const v2 = commandV1();
-  const body = v2.fields.find((f) => f.name === 'body');
+  const next = commandLatest();
+  const body = next.fields.find((f) => f.name === 'body');
   assert.ok(body);
-  body.type = bodyVariants(v2).filter((variant) => variant.name !== 'Typing');
-  assert.equal(findIncompatibilities(entries(v2)).length, 1);
+  body.type = bodyVariants(next).filter((variant) => variant.name !== 'Typing');
+  assert.equal(findIncompatibilities(entries(next)).length, 1);
 });
 
 test('a new field with a default and a new union variant are compatible, and old records decode with the new schema', () => {
-  const v2 = commandV1();
-  v2.fields.push({ name: 'priority', type: 'int', default: 0, doc: 'Delivery priority.' });
+  const next = commandLatest();
+  next.fields.push({ name: 'priority', type: 'int', default: 0, doc: 'Delivery priority.' });
   const pin = { type: 'record', name: 'Pin', doc: 'Pin a message.', fields: [{ name: 'seq', type: 'long', doc: 'The message.' }] };
-  bodyVariants(v2).push(pin);
-  const both = entries(v2);
+  bodyVariants(next).push(pin);
+  const both = entries(next);
   assert.deepEqual(findIncompatibilities(both), []);
 
   const oldBytes = createCodec(createCatalog(both.slice(0, 1))).encode(SUBJECTS.command, COMMAND_SAMPLES.SendMessage);
   const decoded = createCodec(createCatalog(both)).decode(oldBytes, SUBJECTS.command);
-  assert.equal(decoded.schemaId, 1);
+  assert.equal(decoded.schemaId, released.id);
   assert.deepEqual(decoded.value, { ...COMMAND_SAMPLES.SendMessage, priority: 0 });
 });
 
 test('decoding with a catalog that broke the rule fails with IncompatibleSchemaError', () => {
-  const v2 = commandV1();
-  v2.fields.push({ name: 'priority', type: 'int', doc: 'Delivery priority.' });
-  const both = entries(v2);
+  const next = commandLatest();
+  next.fields.push({ name: 'priority', type: 'int', doc: 'Delivery priority.' });
+  const both = entries(next);
   const oldBytes = createCodec(createCatalog(both.slice(0, 1))).encode(SUBJECTS.command, COMMAND_SAMPLES.SendMessage);
   assert.throws(
     () => createCodec(createCatalog(both)).decode(oldBytes),
     (err: unknown) =>
       err instanceof IncompatibleSchemaError &&
       err.retriable === false &&
-      /schema id 1 of io\.switchboard\.Command/.test(err.message),
+      new RegExp(`schema id ${released.id} of io\\.switchboard\\.Command`).test(err.message),
   );
 });

@@ -1,4 +1,5 @@
 import type { CatalogEntry } from './catalog';
+import { resolveSchemas } from './resolveSchemas';
 
 /** A version of a subject that the subject's latest schema cannot read. */
 export interface Incompatibility {
@@ -10,7 +11,7 @@ export interface Incompatibility {
 
 /**
  * The backward-compatibility rule, transitive: for every subject, the latest schema must read
- * data written with every older version (avsc can build a resolver from each old schema to it).
+ * data written with every older version (a resolver can be built from each old schema to it, see resolveSchemas).
  * Returns what breaks the rule; empty means compatible.
  */
 export function findIncompatibilities(entries: readonly CatalogEntry[]): Incompatibility[] {
@@ -22,7 +23,7 @@ export function findIncompatibilities(entries: readonly CatalogEntry[]): Incompa
     for (const older of versions) {
       if (older === latest) continue;
       try {
-        latest.type.createResolver(older.type);
+        resolveSchemas(latest.type, older.type);
       } catch (err) {
         const reason = err instanceof Error ? err.message : String(err);
         found.push({ subject, readerVersion: latest.version, writerVersion: older.version, reason });

@@ -12,6 +12,7 @@ import {
   type EncodeProblem,
 } from './errors';
 import { plainMapping, type EncodeContext } from './plainMapping';
+import { resolveSchemas, type Resolver } from './resolveSchemas';
 import { HEADER_LENGTH, readSchemaId, writeHeader } from './wireFormat';
 
 /** A decoded record value. */
@@ -37,8 +38,6 @@ export interface Codec {
   decode(buffer: Buffer, expectedSubject?: string): Decoded;
 }
 
-type Resolver = ReturnType<Type['createResolver']>;
-
 export function createCodec(catalog: SchemaCatalog): Codec {
   const headers = new Map<number, Buffer>();
   const resolvers = new Map<string, Resolver>();
@@ -56,7 +55,7 @@ export function createCodec(catalog: SchemaCatalog): Codec {
     let resolver = resolvers.get(key);
     if (!resolver) {
       try {
-        resolver = reader.type.createResolver(writer.type);
+        resolver = resolveSchemas(reader.type, writer.type);
       } catch (err) {
         throw new IncompatibleSchemaError(writer.subject, writer.id, reader.id, messageOf(err));
       }

@@ -32,6 +32,14 @@ export type { EncodeProblem } from './errors';
 export { findIncompatibilities } from './compatibility';
 export type { Incompatibility } from './compatibility';
 export { SUBJECTS } from './subjects';
+export {
+  REGISTRY_COMPATIBILITY,
+  REGISTRY_CONTENT_TYPE,
+  REGISTRY_ERRORS,
+  createRegistryApi,
+  readRegisteredSchemas,
+} from './registryApi';
+export type { RegisteredSchema, RegistryAnswer, RegistryApi, TopicValueSubject } from './registryApi';
 export type { Subject } from './subjects';
 export {
   decodeCommand,

@@ -4,6 +4,7 @@ import { describeValue } from './describeValue';
 import type { EncodeProblem } from './errors';
 import { formatPath } from './formatPath';
 import { TAG, unionShape, type Variant } from './unionShape';
+import { variantNameField } from './variantNameFields';
 
 /**
  * Converts between the plain TypeScript values of this package and avsc's values: unions are
@@ -46,9 +47,12 @@ function build(type: Type): PlainMapping {
 
 function recordMapping(type: types.RecordType, tag?: string): PlainMapping {
   // Field mappings are built on first use, so a record that refers to itself does not recurse forever.
+  const variantName = variantNameField(type.name, type.fields.map((f) => f.name));
   let fields: { name: string; mapping: PlainMapping }[] | undefined;
-  const getFields = () => (fields ??= type.fields.map((f) => ({ name: f.name, mapping: plainMapping(f.type) })));
+  const getFields = () =>
+    (fields ??= type.fields.filter((f) => f.name !== variantName?.field).map((f) => ({ name: f.name, mapping: plainMapping(f.type) })));
   const declared = new Set(type.fields.map((f) => f.name));
+  if (variantName) declared.delete(variantName.field);
   if (tag !== undefined) declared.add(TAG);
   return {
     toAvro(value, ctx) {
@@ -62,6 +66,7 @@ function recordMapping(type: types.RecordType, tag?: string): PlainMapping {
       }
       const out: Record<string, unknown> = {};
       for (const { name, mapping } of getFields()) out[name] = within(ctx, name, () => mapping.toAvro(source[name], ctx));
+      if (variantName) out[variantName.field] = variantTag(source[variantName.of]);
       return out;
     },
     fromAvro(value) {
@@ -71,6 +76,12 @@ function recordMapping(type: types.RecordType, tag?: string): PlainMapping {
       return out;
     },
   };
+}
+
+/** The `type` tag of a union value; empty when there is none (the union's own mapping reports that). */
+function variantTag(value: unknown): string {
+  const tag = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[TAG] : undefined;
+  return typeof tag === 'string' ? tag : '';
 }
 
 function unionMapping(type: Type): PlainMapping {

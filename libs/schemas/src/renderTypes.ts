@@ -1,6 +1,7 @@
 import type { Type, types } from 'avsc';
 import { fieldDoc, isArray, isEnum, isFixed, isLogical, isMap, isRecord, isUnion, shortName } from './avroTypes';
 import { TAG, unionShape } from './unionShape';
+import { variantNameField } from './variantNameFields';
 
 const HEADER = `// Generated from the latest schema of each subject in catalog.json by \`npm run gen -w @switchboard/schemas\`.
 // Do not edit: change the schemas, then regenerate.
@@ -36,7 +37,9 @@ export function renderTypes(roots: readonly Type[]): string {
     declare(name, () => {
       const lines = [doc(type.doc, ''), `export interface ${name} {`];
       if (role === 'variant') lines.push(`  /** Variant tag. */`, `  readonly ${TAG}: '${name}';`);
+      const variantName = variantNameField(type.name, type.fields.map((f) => f.name));
       for (const field of type.fields) {
+        if (field.name === variantName?.field) continue; // written by the codec from the variant's tag
         lines.push(doc(fieldDoc(field), '  '), `  readonly ${field.name}: ${tsType(field.type, name, field.name)};`);
       }
       lines.push('}');

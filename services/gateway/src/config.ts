@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { GatewayTls } from './api/app';
 import {
   ConfigError,
   bool,
@@ -6,6 +7,7 @@ import {
   int,
   list,
   loadConfig,
+  optionalFile,
   optionalStr,
   port,
   redisSpec,
@@ -47,6 +49,8 @@ export const gatewaySpec = {
   ...redisSpec,
   GATEWAY_PORT: port({ description: 'Port of the WebSocket endpoint (/v1) and of /healthz, /readyz, /metrics', default: 8080 }),
   GATEWAY_HOST: str({ description: 'Address the gateway listens on', default: '0.0.0.0' }),
+  GATEWAY_TLS_CERT_FILE: optionalFile({ description: 'PEM certificate (chain) for wss:// and https:// on GATEWAY_PORT; set with GATEWAY_TLS_KEY_FILE. Unset: plain ws:// (TLS ended in front of the gateway)' }),
+  GATEWAY_TLS_KEY_FILE: optionalFile({ description: 'PEM private key of GATEWAY_TLS_CERT_FILE' }),
   GATEWAY_ID: str({
     description: 'Name of this gateway in presence and on the deliveries topic; must be unique among running gateways',
     default: defaultGatewayId(),
@@ -250,6 +254,8 @@ export interface GatewaySettings {
   fetchIntervalMs: number;
   publishIntervalMs: number;
   staticDir: string | undefined;
+  /** The gateway's own TLS listener; undefined serves plain ws://. */
+  tls: GatewayTls | undefined;
 }
 
 export function gatewaySettings(config: GatewayConfig): GatewaySettings {
@@ -275,5 +281,15 @@ export function gatewaySettings(config: GatewayConfig): GatewaySettings {
     fetchIntervalMs: config.GATEWAY_FETCH_INTERVAL_MS,
     publishIntervalMs: config.GATEWAY_PUBLISH_INTERVAL_MS,
     staticDir: config.GATEWAY_STATIC_DIR,
+    tls: gatewayTls(config),
   };
+}
+
+/** Both files or neither: a certificate needs its key. Throws ConfigError naming the one missing. */
+export function gatewayTls(config: Pick<GatewayConfig, 'GATEWAY_TLS_CERT_FILE' | 'GATEWAY_TLS_KEY_FILE'>): GatewayTls | undefined {
+  const { GATEWAY_TLS_CERT_FILE: certFile, GATEWAY_TLS_KEY_FILE: keyFile } = config;
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined) throw new ConfigError(['GATEWAY_TLS_KEY_FILE is set without GATEWAY_TLS_CERT_FILE']);
+  if (keyFile === undefined) throw new ConfigError(['GATEWAY_TLS_CERT_FILE is set without GATEWAY_TLS_KEY_FILE']);
+  return { certFile, keyFile };
 }

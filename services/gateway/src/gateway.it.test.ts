@@ -155,6 +155,7 @@ before(async () => {
       fetchWaitMs: 5,
       fetchIntervalMs: 0,
       publishIntervalMs: 0,
+      tls: undefined,
       staticDir: undefined,
     },
     kafka,

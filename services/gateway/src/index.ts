@@ -10,7 +10,7 @@
  */
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
-import { App, us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
+import { us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
 import type { Principal, TokenVerifier } from '@switchboard/auth';
 import { createRoundPacer, topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
@@ -18,6 +18,7 @@ import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
 import { encodeCommand, type Codec } from '@switchboard/schemas';
 import { createHopTimer, stampNow, type Logger, type MetricsRegistry } from '@switchboard/telemetry';
 import type { DevTokenIssuer } from './api/devTokens';
+import { createApp } from './api/app';
 import { registerHttpRoutes } from './api/httpRoutes';
 import { createSessionAdmission } from './api/admission';
 import { createUpgradeHandler, type SocketData } from './api/upgrade';
@@ -253,7 +254,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
     unregistering.add(done);
   }
 
-  const app: TemplatedApp = App();
+  const app: TemplatedApp = createApp(settings.tls);
   const scraped = {
     render: () => {
       metrics.framesOut.flush();

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { createTokenVerifier } from '@switchboard/auth';
-import { ConfigError, EXIT_CONFIG } from '@switchboard/config';
-import { createKafka, createKafkaProbe } from '@switchboard/kafka';
-import { createPresence } from '@switchboard/presence';
+import { ConfigError, EXIT_CONFIG, checkedOrExit, exitIfRefused, kafkaSecurity, redisConnection } from '@switchboard/config';
+import { createKafka, createKafkaProbe, kafkaCredentialProblem } from '@switchboard/kafka';
+import { createPresence, redisCredentialProblem } from '@switchboard/presence';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal } from '@switchboard/telemetry';
 import { gatewaySettings, loadGatewayConfig, verifierOptions, type GatewayConfig } from './config';
@@ -34,24 +34,28 @@ function devTokenIssuerOf(config: GatewayConfig): DevTokenIssuer | undefined {
 
 async function main(): Promise<void> {
   const config = configOrExit();
-  const settings = gatewaySettings(config);
+  const settings = checkedOrExit('gateway', () => gatewaySettings(config));
   const logger = createLogger('gateway', config.LOG_LEVEL, { gatewayId: settings.gatewayId });
   if (settings.allowedOrigins.length === 0) logger.warn('GATEWAY_ALLOWED_ORIGINS is empty: any origin may connect (development only)');
+  const kafkaSecurityOptions = checkedOrExit('gateway', () => kafkaSecurity(config));
+  const redisTarget = checkedOrExit('gateway', () => redisConnection(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: settings.gatewayId,
+    security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
   const devTokens = devTokenIssuerOf(config);
   if (devTokens) logger.warn('GATEWAY_DEV_TOKENS is on: GET /dev/token signs a token for any user (development only)');
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  const redis = new Redis({ ...redisTarget, maxRetriesPerRequest: 3, enableOfflineQueue: true });
   redis.on('error', (err) => logger.warn('redis error', { err }));
+  await exitIfRefused('gateway', [kafkaCredentialProblem(kafka), redisCredentialProblem(redisTarget)]);
   const gateway = createGateway({
     settings,
     kafka,
     redis,
     presence: createPresence({ redis, namespace: settings.namespace }),
-    kafkaProbe: createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: settings.gatewayId }),
+    kafkaProbe: createKafkaProbe({ brokers: config.KAFKA_BROKERS, clientId: settings.gatewayId, security: kafkaSecurityOptions }),
     codec: createCodec(loadFileCatalog()),
     verifier: createTokenVerifier(verifierOptions(config)),
     history: createHistoryClient({ baseUrl: config.PERSISTER_URL, timeoutMs: settings.requestTimeoutMs }),

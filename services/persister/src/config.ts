@@ -41,7 +41,12 @@ export const persisterSpec = {
     min: 0,
     max: 60_000,
   }),
-  PERSISTER_MIGRATE: oneOf({ description: 'Whether to apply pending schema migrations at start', default: 'auto', values: ['auto', 'off'] as const }),
+  PERSISTER_MIGRATE: oneOf({
+    description:
+      'Whether to apply pending schema migrations at start (auto), or leave them to a run of node services/persister/dist/bin/migrate.js before the persisters start, as the helm chart\'s migration Job does (off)',
+    default: 'auto',
+    values: ['auto', 'off'] as const,
+  }),
 } as const;
 
 export type PersisterConfig = ConfigOf<typeof persisterSpec>;

@@ -94,7 +94,7 @@ export function createPersister(options: PersisterOptions): Persister {
   let crashed: string | undefined;
   let boundPort = 0;
 
-  const handleBatch = createEventsBatchHandler({
+  const eventsHandler = createEventsBatchHandler({
     codec: options.codec,
     store: storage,
     positions,
@@ -130,7 +130,7 @@ export function createPersister(options: PersisterOptions): Persister {
     timeoutMs: options.syncCatchUpMs ?? 2_000,
   });
 
-  const api = createApiServer({ reader: storage, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs, catchUp });
+  const api = createApiServer({ reader: storage, namespace, progress, readiness, registry: options.metrics, metrics, logger, pollMs: options.waitPollMs, catchUp });
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     joined = true;
@@ -153,7 +153,7 @@ export function createPersister(options: PersisterOptions): Persister {
       partitionsConsumedConcurrently: topicSpec('events').partitions,
       eachBatch: async (payload) => {
         pacer.claim();
-        await handleBatch(payload);
+        await eventsHandler.handle(payload);
         await pacer.untilNext();
       },
     });
@@ -171,8 +171,10 @@ export function createPersister(options: PersisterOptions): Persister {
     async stop() {
       stopping = true;
       keeper.stop();
-      // consumer.stop() lets the round in hand finish, including its database and Kafka commits.
-      await Promise.all([api.close(), consumer.stop().then(() => consumer.disconnect())]);
+      // consumer.stop() lets the handlers in hand finish, and the round being written commits to the
+      // database before the consumer disconnects (its Kafka commit, for lag monitoring only, may be
+      // refused once the group was left).
+      await Promise.all([api.close(), consumer.stop().then(() => eventsHandler.idle()).then(() => consumer.disconnect())]);
       adminConnected = false;
       await admin.disconnect();
     },

@@ -1,6 +1,7 @@
 import pg from 'pg';
-import { loadConfigOrExit } from '@switchboard/config';
-import { createKafka } from '@switchboard/kafka';
+import { checkedOrExit, databaseUrl, exitIfRefused, kafkaSecurity, loadConfigOrExit } from '@switchboard/config';
+import { createKafka, kafkaCredentialProblem } from '@switchboard/kafka';
+import { databaseCredentialProblem } from './storage/databaseCredentialProblem';
 import { createCodec, loadFileCatalog } from '@switchboard/schemas';
 import { createLogger, createMetrics, onShutdownSignal } from '@switchboard/telemetry';
 import { persisterSpec } from './config';
@@ -10,13 +11,17 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit('persister', persisterSpec);
   const logger = createLogger('persister', config.LOG_LEVEL, { instance: config.PERSISTER_INSTANCE_ID });
   const metrics = createMetrics();
+  const kafkaSecurityOptions = checkedOrExit('persister', () => kafkaSecurity(config));
+  const connectionString = checkedOrExit('persister', () => databaseUrl(config));
   const kafka = createKafka({
     brokers: config.KAFKA_BROKERS,
     clientId: config.PERSISTER_INSTANCE_ID,
+    security: kafkaSecurityOptions,
     log: (level, message, extra) => logger[level](message, { component: 'kafkajs', ...extra }),
   });
+  await exitIfRefused('persister', [kafkaCredentialProblem(kafka), databaseCredentialProblem(connectionString)]);
   const pool = new pg.Pool({
-    connectionString: config.DATABASE_URL,
+    connectionString,
     max: config.PERSISTER_DB_POOL_SIZE,
     statement_timeout: config.PERSISTER_DB_STATEMENT_TIMEOUT_MS,
     connectionTimeoutMillis: 5_000,

@@ -16,7 +16,8 @@ import { claimBlock, releaseBlock, type BlockOwner } from './storage/blockOwner'
 export interface RouterOptions {
   kafka: Kafka;
   codec: Codec;
-  presence: Presence;
+  /** Where users' sessions are; only its sessionsOf is used. */
+  presence: Pick<Presence, 'sessionsOf'>;
   namespace: string;
   logger: Logger;
   metrics: MetricsRegistry;

@@ -30,11 +30,17 @@ export class TestClient {
     }));
   }
 
-  static async connect(url: string, userId: string, options: { token?: string; origin?: string } = {}): Promise<TestClient> {
+  /** `ca`: the authorities to trust for a wss:// url, as PEM. */
+  static async connect(url: string, userId: string, options: { token?: string; origin?: string; ca?: string } = {}): Promise<TestClient> {
     const token = options.token ?? mintDevToken({ secret: JWT_SECRET, userId });
-    const ws = new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`, options.origin ? { origin: options.origin } : {});
+    const ws = new WebSocket(`${url}?access_token=${encodeURIComponent(token)}`, {
+      ...(options.origin ? { origin: options.origin } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+    });
     const client = new TestClient(userId, ws);
     const welcome = client.waitFor((f) => f.type === 'welcome', 10_000);
+    // A connection that fails to open is reported below; its welcome never comes.
+    welcome.catch(() => undefined);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

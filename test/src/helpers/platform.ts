@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
+import type { KafkaSecurity } from '@switchboard/config';
 import { createKafka, deleteNamespaceTopics, ensureTopics } from '@switchboard/kafka';
 import { migrate } from '@switchboard/persister';
 import { freePort } from './ports';
@@ -50,6 +51,12 @@ export interface PlatformOptions {
   /** A Postgres server URL without a database. */
   pgServer?: string;
   redisUrl?: string;
+  /** Kafka TLS and SASL for the platform's own admin work (creating and deleting its topics). */
+  kafkaSecurity?: KafkaSecurity;
+  /** A query string for every Postgres URL, e.g. `sslmode=verify-full&sslrootcert=<file>`. */
+  pgQuery?: string;
+  /** The password of pgServer's user, for the platform's own admin connections; services get theirs from `env`. */
+  pgPassword?: string;
 }
 
 /** Starts persister, router and N gateways as separate processes in a namespace and database of their own. */
@@ -58,14 +65,27 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const database = `sb_${namespace}`;
   const pgServer = options.pgServer ?? PG_SERVER;
   const brokers = options.brokers ?? BROKERS;
-  const admin = new Client({ connectionString: `${pgServer}/postgres` });
+  const pgUrl = (name: string) => `${pgServer}/${name}${options.pgQuery ? `?${options.pgQuery}` : ''}`;
+  // node-postgres takes the password from the URL over a password option: the admin connections put it there.
+  const adminUrl = (name: string) => {
+    const url = new URL(pgUrl(name));
+    if (options.pgPassword !== undefined) url.password = encodeURIComponent(options.pgPassword);
+    return url.toString();
+  };
+  const admin = new Client({ connectionString: adminUrl('postgres') });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${database}`);
   await admin.end();
-  const databaseUrl = `${pgServer}/${database}`;
-  await migrate(databaseUrl);
+  const databaseUrl = pgUrl(database);
+  const migrationPool = new Pool({ connectionString: adminUrl(database), max: 1 });
+  try {
+    await migrate(migrationPool);
+  } finally {
+    await migrationPool.end();
+  }
 
-  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'test-platform' });
+  const kafkaSecurity = options.kafkaSecurity ? { security: options.kafkaSecurity } : {};
+  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'test-platform', ...kafkaSecurity });
   const kafkaAdmin = kafka.admin();
   await kafkaAdmin.connect();
   await ensureTopics(kafkaAdmin, namespace);
@@ -161,18 +181,18 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         await Promise.all([...services.values()].filter((s) => s.service === service).map((s) => stopProcess(s.child, 'SIGTERM')));
       }
       process.removeListener('exit', killAll);
-      const cleanup = new Client({ connectionString: `${pgServer}/postgres` });
+      const cleanup = new Client({ connectionString: adminUrl('postgres') });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await cleanup.end();
-      await dropTopics(brokers, namespace);
+      await dropTopics(brokers, namespace, options.kafkaSecurity);
     },
   };
 }
 
 /** Removes the namespace's topics from the broker; a broker that is gone (an outage test's) is left alone. */
-async function dropTopics(brokers: string, namespace: string): Promise<void> {
-  const admin = createKafka({ brokers: brokers.split(','), clientId: 'test-platform-cleanup', retries: 2 }).admin();
+async function dropTopics(brokers: string, namespace: string, security: KafkaSecurity | undefined): Promise<void> {
+  const admin = createKafka({ brokers: brokers.split(','), clientId: 'test-platform-cleanup', retries: 2, ...(security ? { security } : {}) }).admin();
   let timer: NodeJS.Timeout | undefined;
   const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, 15_000)));
   const work = (async () => {

@@ -55,6 +55,11 @@ test('sync posts the cursors and reads the conversations', async () => {
   assert.deepEqual(JSON.parse(last.body), { userId: 'alice', cursors: { [GROUP]: 4 }, limit: 500 });
 });
 
+test('sync sends an event budget for the whole answer when given one', async () => {
+  await client.sync({ userId: 'alice', cursors: {}, limit: 1000, maxEvents: 1000 });
+  assert.deepEqual(JSON.parse(requests.at(-1)!.body), { userId: 'alice', cursors: {}, limit: 1000, maxEvents: 1000 });
+});
+
 test('403, 404 and 5xx become not_member, conversation_not_found and unavailable', async () => {
   const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (err: unknown) => (err instanceof HistoryError ? err.code : 'other'));
   assert.equal(await codeOf(client.history({ conversationId: 'grp.forbidden', userId: 'x', limit: 1 })), 'not_member');

@@ -39,8 +39,12 @@ export interface HistoryClient {
   eventsAfter(query: { conversationId: string; userId: string; after: number; limit: number; waitForSeq?: number; waitMs?: number }): Promise<EventPage>;
   /** Timeline events before `before` (or the latest), for scrolling back. */
   history(query: { conversationId: string; userId: string; before?: number; limit: number }): Promise<EventPage>;
-  /** The user's conversations with the events after each cursor. */
-  sync(query: { userId: string; cursors: Record<string, number>; limit: number }): Promise<SyncedConversation[]>;
+  /**
+   * The user's conversations with the events after each cursor: at most `limit` per conversation
+   * and, with `maxEvents`, at most that many in all (the conversations after the budget is spent
+   * come with no events and `hasMore`).
+   */
+  sync(query: { userId: string; cursors: Record<string, number>; limit: number; maxEvents?: number }): Promise<SyncedConversation[]>;
 }
 
 export interface HistoryClientOptions {
@@ -91,7 +95,7 @@ export function createHistoryClient(options: HistoryClientOptions): HistoryClien
       const body = await call('/v1/sync', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userId: q.userId, cursors: q.cursors, limit: q.limit }),
+        body: JSON.stringify({ userId: q.userId, cursors: q.cursors, limit: q.limit, ...(q.maxEvents === undefined ? {} : { maxEvents: q.maxEvents }) }),
       });
       const conversations = (body as { conversations?: unknown }).conversations;
       if (!Array.isArray(conversations)) throw new HistoryError('unavailable', 'the persister sync answer has no "conversations" list');

@@ -60,3 +60,12 @@ test('sync request: cursors per conversation, default and bounded limit', () => 
   refuses(() => parseSyncRequest({ userId: 'alice', cursors: { [GROUP]: '3' } }), /cursors\.grp/);
   refuses(() => parseSyncRequest({ userId: 'alice', limit: 1001 }), /"limit"/);
 });
+
+test('sync request: an answer-wide event budget is optional and bounded', () => {
+  assert.equal(parseSyncRequest({ userId: 'alice' }).maxEvents, null);
+  assert.equal(parseSyncRequest({ userId: 'alice', maxEvents: 1 }).maxEvents, 1);
+  assert.equal(parseSyncRequest({ userId: 'alice', maxEvents: 10_000 }).maxEvents, 10_000);
+  refuses(() => parseSyncRequest({ userId: 'alice', maxEvents: 0 }), /"maxEvents" must be a whole number from 1 to 10000/);
+  refuses(() => parseSyncRequest({ userId: 'alice', maxEvents: 10_001 }), /"maxEvents"/);
+  refuses(() => parseSyncRequest({ userId: 'alice', maxEvents: 2.5 }), /"maxEvents"/);
+});

@@ -11,6 +11,8 @@ export const DEFAULT_EVENTS_PAGE = 100;
 export const DEFAULT_HISTORY_PAGE = 50;
 export const DEFAULT_SYNC_PAGE = 500;
 export const MAX_SYNC_PAGE = 1_000;
+/** Most events one sync answer may carry across its conversations, when the caller sets a budget. */
+export const MAX_SYNC_EVENTS = 10_000;
 /** Longest a request may wait for a seq to be projected. */
 export const MAX_WAIT_MS = 5_000;
 
@@ -34,7 +36,10 @@ export interface SyncRequest {
   userId: string;
   /** The last seq the user has of each conversation; a conversation left out counts as 0. */
   cursors: Map<string, number>;
+  /** Most events per conversation. */
   limit: number;
+  /** Most events in the whole answer, given to the conversations in the answer's order; null: no budget. */
+  maxEvents: number | null;
 }
 
 const invalid = (message: string) => new SwitchboardError('invalid_request', message);
@@ -72,7 +77,7 @@ export function parseHistoryQuery(query: URLSearchParams): HistoryQuery {
 
 export function parseSyncRequest(body: unknown): SyncRequest {
   if (!isObject(body)) throw invalid('the body must be a JSON object');
-  const { userId, cursors, limit } = body;
+  const { userId, cursors, limit, maxEvents } = body;
   if (typeof userId !== 'string' || !USER_ID.test(userId)) throw invalid('"userId" must be a user id');
   if (cursors !== undefined && !isObject(cursors)) throw invalid('"cursors" must be an object of conversation id to seq');
   const entries = Object.entries(cursors ?? {});
@@ -83,9 +88,9 @@ export function parseSyncRequest(body: unknown): SyncRequest {
     if (!isWhole(seq, 0)) throw invalid(`"cursors.${conversationId}" must be a whole number of at least 0`);
     parsed.set(conversationId, seq);
   }
-  if (limit === undefined) return { userId, cursors: parsed, limit: DEFAULT_SYNC_PAGE };
-  if (!isWhole(limit, 1, MAX_SYNC_PAGE)) throw invalid(`"limit" must be a whole number from 1 to ${MAX_SYNC_PAGE}`);
-  return { userId, cursors: parsed, limit };
+  if (limit !== undefined && !isWhole(limit, 1, MAX_SYNC_PAGE)) throw invalid(`"limit" must be a whole number from 1 to ${MAX_SYNC_PAGE}`);
+  if (maxEvents !== undefined && !isWhole(maxEvents, 1, MAX_SYNC_EVENTS)) throw invalid(`"maxEvents" must be a whole number from 1 to ${MAX_SYNC_EVENTS}`);
+  return { userId, cursors: parsed, limit: limit ?? DEFAULT_SYNC_PAGE, maxEvents: maxEvents ?? null };
 }
 
 function userIdParam(query: URLSearchParams): string {

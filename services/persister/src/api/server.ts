@@ -10,10 +10,13 @@ import { readJsonBody } from './readJsonBody';
 import { errorAnswer, notFoundAnswer, writeJson, type JsonAnswer } from './respond';
 import { createEventsRoute } from './routes/events';
 import { createHistoryRoute } from './routes/history';
+import { createSchemaRegistryRoute, isSchemaRegistryPath } from './routes/schemaRegistry';
 import { createSyncRoute } from './routes/sync';
 
 export interface ApiServerDeps {
   reader: HistoryReader;
+  /** The installation's namespace, for the schema registry's `<topic>-value` subjects. */
+  namespace: string;
   progress: ProgressSignal;
   readiness: () => Promise<{ ready: boolean; reason?: string }>;
   registry: MetricsRegistry;
@@ -36,13 +39,14 @@ const MAX_BODY_BYTES = 1 << 20;
 const CONVERSATION_ROUTE = /^\/v1\/conversations\/([^/]+)\/(events|history)$/;
 
 /**
- * The persister's internal HTTP API, called by gateways, with the health endpoints on the same
- * port. Every answer is JSON except /metrics; errors are `{code, message}`.
+ * The persister's internal HTTP API, called by gateways, with the health endpoints and the schema
+ * registry (for the topics' readers) on the same port. Every answer is JSON except /metrics; errors are `{code, message}`.
  */
 export function createApiServer(deps: ApiServerDeps): ApiServer {
   const events = createEventsRoute(deps);
   const history = createHistoryRoute(deps);
   const sync = createSyncRoute(deps);
+  const schemaRegistry = createSchemaRegistryRoute(deps.namespace);
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<{ name: string; answer?: JsonAnswer }> {
     const method = req.method ?? 'GET';
@@ -61,6 +65,7 @@ export function createApiServer(deps: ApiServerDeps): ApiServer {
       const answer = match[2] === 'events' ? await events(conversationId, url.searchParams) : await history(conversationId, url.searchParams);
       return { name: match[2], answer };
     }
+    if (isSchemaRegistryPath(url.pathname)) return schemaRegistry(method, url, res);
     if (method === 'POST' && url.pathname === '/v1/sync') return { name: 'sync', answer: await sync(await readJsonBody(req, MAX_BODY_BYTES)) };
     return { name: 'unknown', answer: notFoundAnswer(method, url.pathname) };
   }

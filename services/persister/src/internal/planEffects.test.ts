@@ -10,13 +10,6 @@ test('the first message of a direct conversation makes sender and recipient memb
     { conversationId: DIRECT, userId: 'bob', joinedSeq: 1, removedSeq: null },
   ]);
   assert.deepEqual(effects.conversations, [{ conversationId: DIRECT, kind: 'direct', name: null, lastSeq: 2, firstAt: 1_001, lastAt: 1_002 }]);
-  assert.deepEqual(
-    effects.messages.map((m) => [m.seq, m.senderId, m.body]),
-    [
-      [1, 'alice', 'hi'],
-      [2, 'bob', 'hey'],
-    ],
-  );
 });
 
 test('a later direct message adds no membership rows', () => {
@@ -57,15 +50,18 @@ test('membership changes fold in log order: the last change of each member wins'
   assert.equal(effects.conversations[0]?.lastSeq, 9);
 });
 
-test('edits of one message fold into the last body and a count; deletions are kept per message', () => {
+test('deletions are kept once per message; edits change nothing besides the timeline', () => {
   const effects = planEffects([
     sent(GROUP, 3, 'alice', 'frist'),
     event(GROUP, 4, 'alice', { type: 'MessageEdited', targetSeq: 3, body: 'first' }, 2_000),
     event(GROUP, 5, 'alice', { type: 'MessageEdited', targetSeq: 3, body: 'first!' }, 3_000),
     event(GROUP, 6, 'alice', { type: 'MessageDeleted', targetSeq: 2 }, 4_000),
+    event(GROUP, 7, 'bob', { type: 'MessageDeleted', targetSeq: 2 }, 5_000),
   ]);
-  assert.deepEqual(effects.edits, [{ conversationId: GROUP, targetSeq: 3, body: 'first!', editedAt: 3_000, count: 2 }]);
-  assert.deepEqual(effects.deletions, [{ conversationId: GROUP, targetSeq: 2, deletedAt: 4_000 }]);
+  assert.deepEqual(effects.deletions, [{ conversationId: GROUP, targetSeq: 2 }]);
+  assert.deepEqual(effects.memberships, []);
+  assert.deepEqual(effects.cursors, []);
+  assert.deepEqual(effects.conversations.map((c) => c.lastSeq), [7]);
 });
 
 test('receipts keep the furthest read and delivered seq per member and touch no conversation', () => {

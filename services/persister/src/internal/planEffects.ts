@@ -1,13 +1,5 @@
 import type { Event, GroupCreated, MessageSent } from '@switchboard/schemas';
-import type {
-  ConversationChange,
-  CursorChange,
-  MembershipChange,
-  MessageDeletion,
-  MessageEdit,
-  MessageRow,
-  ProjectionEffects,
-} from '../types/projection';
+import type { ConversationChange, CursorChange, MembershipChange, MessageDeletion, ProjectionEffects } from '../types/projection';
 
 /**
  * Folds events, in log order, into the row changes they cause. Each key appears once per row set,
@@ -16,8 +8,6 @@ import type {
 export function planEffects(events: readonly Event[]): ProjectionEffects {
   const conversations = new Map<string, ConversationChange>();
   const memberships = new Map<string, MembershipChange>();
-  const messages: MessageRow[] = [];
-  const edits = new Map<string, MessageEdit>();
   const deletions = new Map<string, MessageDeletion>();
   const cursors = new Map<string, CursorChange>();
 
@@ -40,30 +30,13 @@ export function planEffects(events: readonly Event[]): ProjectionEffects {
     if (seq !== null) trackConversation(conversations, event, seq);
     switch (body.type) {
       case 'MessageSent':
-        if (seq === null) break;
-        messages.push({
-          conversationId,
-          seq,
-          messageId: body.messageId,
-          senderId: event.actorId,
-          clientMsgId: body.clientMsgId,
-          body: body.body,
-          contentType: body.contentType,
-          sentAt: event.occurredAt,
-        });
         // A direct conversation has no creation event: its first message makes both users members.
         if (event.kind === 'DIRECT' && seq === 1) {
           for (const userId of directParticipants(event.actorId, body)) join(conversationId, userId, 1);
         }
         break;
-      case 'MessageEdited': {
-        const key = pairKey(conversationId, String(body.targetSeq));
-        const previous = edits.get(key);
-        edits.set(key, { conversationId, targetSeq: body.targetSeq, body: body.body, editedAt: event.occurredAt, count: (previous?.count ?? 0) + 1 });
-        break;
-      }
       case 'MessageDeleted':
-        deletions.set(pairKey(conversationId, String(body.targetSeq)), { conversationId, targetSeq: body.targetSeq, deletedAt: event.occurredAt });
+        deletions.set(pairKey(conversationId, String(body.targetSeq)), { conversationId, targetSeq: body.targetSeq });
         break;
       case 'ReadCursorMoved':
         moveCursor(event, body.userId, 'readSeq', body.upToSeq);
@@ -87,8 +60,6 @@ export function planEffects(events: readonly Event[]): ProjectionEffects {
   return {
     conversations: [...conversations.values()],
     memberships: [...memberships.values()],
-    messages,
-    edits: [...edits.values()],
     deletions: [...deletions.values()],
     cursors: [...cursors.values()],
   };

@@ -19,7 +19,7 @@ const POSTGRES_EPOCH_MS = 946_684_800_000;
 const TWO_TO_32 = 4_294_967_296;
 
 export function textArray(values: readonly (string | null)[]): Buffer {
-  const out = new ArrayWriter(TEXT_OID, values);
+  const out = new ArrayWriter(TEXT_OID, values, stringBytes(values, 0));
   for (const value of values) {
     if (value === null) out.nullElement();
     else out.stringElement(value, undefined);
@@ -29,7 +29,7 @@ export function textArray(values: readonly (string | null)[]): Buffer {
 
 /** jsonb elements from JSON text that is already valid (JSON.stringify's output). */
 export function jsonbArray(jsonTexts: readonly string[]): Buffer {
-  const out = new ArrayWriter(JSONB_OID, jsonTexts);
+  const out = new ArrayWriter(JSONB_OID, jsonTexts, stringBytes(jsonTexts, 1));
   for (const text of jsonTexts) out.stringElement(text, JSONB_VERSION);
   return out.finish();
 }
@@ -57,6 +57,24 @@ export function timestamptzArray(epochMs: readonly number[]): Buffer {
 }
 
 /**
+ * Room for the elements of a string array (UTF-8 text after a prefix of `prefixBytes`, or a null),
+ * plus what stringElement reserves for the longest one, so the buffer is allocated once.
+ */
+function stringBytes(values: readonly (string | null)[], prefixBytes: number): number {
+  let bytes = 0;
+  let longest = 0;
+  for (const value of values) {
+    if (value === null) {
+      bytes += 4;
+      continue;
+    }
+    bytes += 4 + prefixBytes + Buffer.byteLength(value, 'utf8');
+    longest = Math.max(longest, value.length);
+  }
+  return bytes + 5 + longest * 3;
+}
+
+/**
  * Writes the array header (dimensions, null flag, element type, length, lower bound 1), then each
  * element as a 32-bit length (-1 for null) and its bytes, into a buffer that grows as needed.
  */
@@ -64,8 +82,9 @@ class ArrayWriter {
   private buffer: Buffer;
   private position = 0;
 
-  constructor(elementOid: number, values: readonly unknown[]) {
-    this.buffer = Buffer.allocUnsafe(20 + values.length * 12);
+  /** `elementBytes`, when known, sizes the buffer once; fixed-size elements take at most 12 bytes each. */
+  constructor(elementOid: number, values: readonly unknown[], elementBytes = values.length * 12) {
+    this.buffer = Buffer.allocUnsafe(20 + elementBytes);
     const empty = values.length === 0;
     this.int32(empty ? 0 : 1);
     this.int32(values.includes(null) ? 1 : 0);

@@ -42,8 +42,8 @@ export interface HistoryReader {
   eventsBefore(conversationId: string, beforeSeq: number | null, fromSeq: number, limit: number): Promise<ClientEvent[]>;
   /** The user's current conversations whose last seq is past the user's cursor (0 when absent). */
   conversationsAhead(userId: string, cursors: ReadonlyMap<string, number>): Promise<MemberConversation[]>;
-  /** Per conversation, up to `limit` events after its seq, ascending. */
-  eventWindows(windows: readonly { conversationId: string; afterSeq: number }[], limit: number): Promise<Map<string, ClientEvent[]>>;
+  /** Per conversation, up to its `limit` events after its seq, ascending. */
+  eventWindows(windows: readonly { conversationId: string; afterSeq: number; limit: number }[]): Promise<Map<string, ClientEvent[]>>;
   /** Per conversation, each member's read seq. */
   readPositions(conversationIds: readonly string[]): Promise<Map<string, Record<string, number>>>;
 }

@@ -7,7 +7,6 @@ import type { PersisterStorage, ProjectionResult } from './interface';
 import { selectConversation, upsertConversations } from './tables/conversations';
 import { eraseDeletedText, insertTimeline, selectTimelineAfter, selectTimelineBefore, selectTimelineWindows } from './tables/events';
 import { applyMembershipChanges, selectConversationsAhead, selectMembership } from './tables/members';
-import { applyDeletions, applyEdits, insertMessages } from './tables/messages';
 import { advanceOffsets, selectNextOffset, selectNextOffsets } from './tables/offsets';
 import { advanceCursors, selectReadPositions } from './tables/readCursors';
 
@@ -24,7 +23,7 @@ export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
     eventsAfter: (conversationId, afterSeq, limit) => selectTimelineAfter(pool, conversationId, afterSeq, limit),
     eventsBefore: (conversationId, beforeSeq, fromSeq, limit) => selectTimelineBefore(pool, conversationId, beforeSeq, fromSeq, limit),
     conversationsAhead: (userId, cursors) => selectConversationsAhead(pool, userId, cursors),
-    eventWindows: (windows, limit) => selectTimelineWindows(pool, windows, limit),
+    eventWindows: (windows) => selectTimelineWindows(pool, windows),
     readPositions: (conversationIds) => selectReadPositions(pool, conversationIds),
     async ping(timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
@@ -42,7 +41,8 @@ export function createPostgresStorage(pool: pg.Pool): PersisterStorage {
 
 /**
  * The timeline goes first: its insert reports which events are new, and only those have their
- * effects applied, so a replayed or repeated event changes nothing. The offsets go last, in the
+ * effects applied, so a replayed or repeated event changes nothing. A message is stored once, in
+ * its timeline row: persister_messages is a view over the timeline (migration 0003). The offsets go last, in the
  * same transaction, so the stored position always matches the stored rows.
  */
 async function projectInto(client: pg.PoolClient, events: readonly Event[], offsets: readonly PartitionOffset[]): Promise<ProjectionResult> {
@@ -52,9 +52,6 @@ async function projectInto(client: pg.PoolClient, events: readonly Event[], offs
   const effects = planEffects(pending);
   await upsertConversations(client, effects.conversations);
   await applyMembershipChanges(client, effects.memberships);
-  await insertMessages(client, effects.messages);
-  await applyEdits(client, effects.edits);
-  await applyDeletions(client, effects.deletions);
   await eraseDeletedText(client, effects.deletions);
   await advanceCursors(client, effects.cursors);
   // Sorted, so two writers of overlapping rounds (a partition's previous owner finishing late) lock the rows in the same order.

@@ -39,30 +39,10 @@ export interface MembershipChange {
   removedSeq: number | null;
 }
 
-export interface MessageRow {
-  conversationId: string;
-  seq: number;
-  messageId: string;
-  senderId: string;
-  clientMsgId: string;
-  body: string;
-  contentType: string;
-  sentAt: number;
-}
-
-/** Every edit of one message in the events, folded: the last body wins and count edits happened. */
-export interface MessageEdit {
-  conversationId: string;
-  targetSeq: number;
-  body: string;
-  editedAt: number;
-  count: number;
-}
-
+/** A message's deletion: its text is erased from the timeline (the message's row and its edits). */
 export interface MessageDeletion {
   conversationId: string;
   targetSeq: number;
-  deletedAt: number;
 }
 
 /** The furthest read and delivered positions of one member in the events; 0 when none moved. */
@@ -78,8 +58,6 @@ export interface CursorChange {
 export interface ProjectionEffects {
   conversations: ConversationChange[];
   memberships: MembershipChange[];
-  messages: MessageRow[];
-  edits: MessageEdit[];
   deletions: MessageDeletion[];
   cursors: CursorChange[];
 }

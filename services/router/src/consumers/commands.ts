@@ -20,7 +20,8 @@ export interface CommandHandlerDeps {
   groupId: string;
   deliveriesPartitions: number;
   blockSize: number;
-  presence: Presence;
+  /** Where users' sessions are; only its sessionsOf is used. */
+  presence: Pick<Presence, 'sessionsOf'>;
   owners: {
     get(block: number): Promise<BlockOwner>;
     drop(block: number, expected?: BlockOwner): Promise<void>;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isSwitchboardError } from '@switchboard/errors';
+import type { ClientEvent } from '@switchboard/protocol';
 import type { HistoryReader } from '../../storage/interface';
 import type { CatchUpOutcome } from '../../internal/logCatchUp';
 import { createSyncRoute } from './sync';
@@ -29,3 +30,33 @@ for (const outcome of ['timed_out', 'log_unavailable'] as CatchUpOutcome[]) {
     await assert.rejects(route({ userId: 'alice', cursors: {} }), (err: unknown) => isSwitchboardError(err) && err.code === 'unavailable' && err.retriable);
   });
 }
+
+const A = 'grp.0123456789abcdef0123456789abcdea';
+const B = 'grp.0123456789abcdef0123456789abcdeb';
+
+test('with an event budget, the conversations after it is spent come without events and with hasMore, and are not read', async () => {
+  const asked: { conversationId: string; afterSeq: number; limit: number }[][] = [];
+  const event = (conversationId: string, seq: number) => ({ conversationId, seq }) as unknown as ClientEvent;
+  const twoConversations: HistoryReader = {
+    ...reader,
+    conversationsAhead: async () => [
+      { conversationId: A, kind: 'group', name: 'A', lastSeq: 3, joinedSeq: 1 },
+      { conversationId: B, kind: 'group', name: 'B', lastSeq: 5, joinedSeq: 1 },
+    ],
+    eventWindows: async (windows) => {
+      asked.push([...windows]);
+      return new Map(windows.map((w) => [w.conversationId, [1, 2, 3].filter((seq) => seq > w.afterSeq).map((seq) => event(w.conversationId, seq))]));
+    },
+  };
+  const route = createSyncRoute({ reader: twoConversations, catchUp: async () => 'caught_up' });
+  const answer = await route({ userId: 'alice', cursors: { [A]: 0 }, limit: 10, maxEvents: 3 });
+  const conversations = (answer.body as { conversations: { conversationId: string; events: ClientEvent[]; hasMore: boolean }[] }).conversations;
+  assert.deepEqual(
+    conversations.map((c) => [c.conversationId, c.events.map((e) => e.seq), c.hasMore]),
+    [
+      [A, [1, 2, 3], false],
+      [B, [], true],
+    ],
+  );
+  assert.deepEqual(asked, [[{ conversationId: A, afterSeq: 0, limit: 4 }]]);
+});

@@ -4,6 +4,7 @@ import type { CatchUpOutcome } from '../../internal/logCatchUp';
 import type { HistoryReader } from '../../storage/interface';
 import { parseSyncRequest } from '../params';
 import type { JsonAnswer } from '../respond';
+import { planSyncWindows } from '../syncWindows';
 
 export interface SyncedConversation {
   conversationId: string;
@@ -12,7 +13,10 @@ export interface SyncedConversation {
   lastSeq: number;
   /** Events after the cursor (or from the seq the user joined at), ascending. */
   events: ClientEvent[];
-  /** Whether more events follow the last one returned; ask again with that seq as the cursor. */
+  /**
+   * Whether more events follow the last one returned (or the cursor, when the answer's event
+   * budget left none for this conversation); ask again with that seq as the cursor.
+   */
   hasMore: boolean;
   /** Each member's read seq. */
   readCursors: Record<string, number>;
@@ -28,7 +32,9 @@ const CATCH_UP_REFUSALS: Record<Exclude<CatchUpOutcome, 'caught_up'>, string> = 
  * whose last seq is past the cursor sent for it (0 when none was sent), the events the user is
  * missing, as of the end of the log when the request arrived (see logCatchUp). Conversations
  * already up to date are left out. When the projection cannot be shown to hold everything
- * committed before the request, the answer is 503 `unavailable`, never a partial `ok`.
+ * committed before the request, the answer is 503 `unavailable`, never a partial `ok`. With
+ * `maxEvents`, the answer carries at most that many events, given to the conversations in order;
+ * the caller pages the rest with the events route, so a large resume is never one large answer.
  */
 export function createSyncRoute(deps: { reader: HistoryReader; catchUp?: () => Promise<CatchUpOutcome> }) {
   return async (body: unknown): Promise<JsonAnswer> => {
@@ -38,18 +44,21 @@ export function createSyncRoute(deps: { reader: HistoryReader; catchUp?: () => P
     const outcome = (await deps.catchUp?.()) ?? 'caught_up';
     if (outcome !== 'caught_up') throw new SwitchboardError('unavailable', CATCH_UP_REFUSALS[outcome]);
     const ahead = await deps.reader.conversationsAhead(request.userId, request.cursors);
-    const windows = ahead.map((c) => ({ conversationId: c.conversationId, afterSeq: Math.max(request.cursors.get(c.conversationId) ?? 0, c.joinedSeq - 1) }));
+    const windows = planSyncWindows(ahead, request.cursors, request.limit, request.maxEvents);
+    // One more than each window takes tells whether more follow.
+    const reads = windows.filter((w) => w.take > 0).map((w) => ({ conversationId: w.conversationId, afterSeq: w.afterSeq, limit: w.take + 1 }));
     const ids = ahead.map((c) => c.conversationId);
-    const [events, readCursors] = await Promise.all([deps.reader.eventWindows(windows, request.limit + 1), deps.reader.readPositions(ids)]);
-    const conversations: SyncedConversation[] = ahead.map((c) => {
+    const [events, readCursors] = await Promise.all([deps.reader.eventWindows(reads), deps.reader.readPositions(ids)]);
+    const conversations: SyncedConversation[] = ahead.map((c, i) => {
+      const window = windows[i]!;
       const rows = events.get(c.conversationId) ?? [];
       return {
         conversationId: c.conversationId,
         kind: c.kind,
         name: c.name,
         lastSeq: c.lastSeq,
-        events: rows.slice(0, request.limit),
-        hasMore: rows.length > request.limit,
+        events: rows.slice(0, window.take),
+        hasMore: window.take > 0 ? rows.length > window.take : window.available > 0,
         readCursors: readCursors.get(c.conversationId) ?? {},
       };
     });

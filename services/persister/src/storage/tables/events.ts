@@ -80,24 +80,23 @@ export async function selectTimelineBefore(
   return result.rows.map((row) => row.payload);
 }
 
-/** For each conversation, up to `limit` events after its own seq, ascending; one round trip for all. */
+/** For each conversation, up to its own `limit` events after its own seq, ascending; one round trip for all. */
 export async function selectTimelineWindows(
   db: Queryable,
-  windows: readonly { conversationId: string; afterSeq: number }[],
-  limit: number,
+  windows: readonly { conversationId: string; afterSeq: number; limit: number }[],
 ): Promise<Map<string, ClientEvent[]>> {
   const byConversation = new Map<string, ClientEvent[]>(windows.map((w) => [w.conversationId, []]));
   if (windows.length === 0) return byConversation;
   const result = await db.query<{ conversation_id: string; payload: ClientEvent }>(
     `SELECT w.conversation_id, e.payload
-       FROM unnest($1::text[], $2::bigint[]) AS w(conversation_id, after_seq)
+       FROM unnest($1::text[], $2::bigint[], $3::int[]) AS w(conversation_id, after_seq, row_limit)
        CROSS JOIN LATERAL (
          SELECT payload, seq FROM persister_events
           WHERE conversation_id = w.conversation_id AND seq > w.after_seq
-          ORDER BY seq LIMIT $3
+          ORDER BY seq LIMIT w.row_limit
        ) e
       ORDER BY w.conversation_id, e.seq`,
-    [windows.map((w) => w.conversationId), windows.map((w) => w.afterSeq), limit],
+    [windows.map((w) => w.conversationId), windows.map((w) => w.afterSeq), windows.map((w) => w.limit)],
   );
   for (const row of result.rows) byConversation.get(row.conversation_id)?.push(row.payload);
   return byConversation;
