@@ -11,7 +11,7 @@
 import { Partitioners, type Kafka } from 'kafkajs';
 import type { Redis } from 'ioredis';
 import { us_listen_socket_close, us_socket_local_port, type TemplatedApp, type us_listen_socket } from 'uWebSockets.js';
-import type { TokenVerifier } from '@switchboard/auth';
+import type { Principal, TokenVerifier } from '@switchboard/auth';
 import { createRoundPacer, topicNames, type KafkaProbe } from '@switchboard/kafka';
 import type { Presence } from '@switchboard/presence';
 import { MAX_BODY_LENGTH, PROTOCOL_VERSION } from '@switchboard/protocol';
@@ -20,18 +20,20 @@ import { createHopTimer, stampNow, type Logger, type MetricsRegistry } from '@sw
 import type { DevTokenIssuer } from './api/devTokens';
 import { createApp } from './api/app';
 import { registerHttpRoutes } from './api/httpRoutes';
-import { createSessionAdmission, createUpgradeHandler, type SocketData } from './api/upgrade';
+import { createSessionAdmission } from './api/admission';
+import { createUpgradeHandler, type SocketData } from './api/upgrade';
 import { createWebSocketBehavior } from './api/websocket';
 import type { GatewaySettings } from './config';
 import { createDeliveriesConsumer } from './consumers/deliveries';
-import { createConversationFeed, GAP_PAGE_LIMIT } from './internal/conversationFeed';
+import { defaultSleep, GAP_PAGE_LIMIT, OrderedFeed, type ConversationFeed, type FeedEnvironment } from './internal/conversationFeed';
 import { createDeliveryDispatcher } from './internal/dispatchDelivery';
 import { createGatewayMetrics } from './internal/gatewayMetrics';
 import { createRequestHandler } from './internal/handleRequest';
-import { createSession, type Session, type SessionSocket } from './internal/session';
+import { SendRound } from './internal/sendRound';
+import { ClientSession, sessionEnvironment, type Session } from './internal/session';
 import { createSessionRegistry } from './internal/sessionRegistry';
 import { createSessionCounts } from './internal/sessionCounts';
-import { createTokenBucket } from './internal/tokenBucket';
+import { ClockTokenBucket, TokenBucketPolicy } from './internal/tokenBucket';
 import { createRedisUserRateLimit } from './internal/userRateLimit';
 import { createCommandPublisher, kafkaCommandSender } from './producers/commands';
 import type { HistoryClient } from './storage/historyClient';
@@ -88,6 +90,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
   const { settings, presence, logger } = deps;
   const { gatewayId } = settings;
   const sessions = createSessionRegistry();
+  const sendRound = new SendRound();
   const metrics = createGatewayMetrics(deps.metrics, () => sessions.size());
   const hops = createHopTimer(deps.metrics);
   // Retries stay bounded (kafkajs warns about it) so that a publish can fail and the client be told
@@ -111,7 +114,9 @@ export function createGateway(deps: GatewayDeps): Gateway {
     fetchWaitMs: settings.fetchWaitMs,
     fetchIntervalMs: settings.fetchIntervalMs,
     logger: logger.child({ component: 'deliveries' }),
-    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops }),
+    onDelivery: createDeliveryDispatcher({ gatewayId, sessions, logger, hops, afterWrite: (fn) => sendRound.afterWrite(fn) }),
+    // A fetched batch's frames to one session go out in one socket write (see sendRound.ts).
+    inRound: (handleBatch) => sendRound.run(handleBatch),
   });
   const userRateLimit = createRedisUserRateLimit({
     redis: deps.redis,
@@ -187,46 +192,43 @@ export function createGateway(deps: GatewayDeps): Gateway {
     }
   }
 
-  function createFeedFor(session: Session, conversationId: string) {
-    return createConversationFeed({
-      conversationId,
-      userId: session.userId,
-      fetchPage: (after, waitForSeq) =>
-        deps.history.eventsAfter({
-          conversationId,
-          userId: session.userId,
-          after,
-          limit: GAP_PAGE_LIMIT,
-          ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
-        }),
-      push: (event) => void session.send({ type: 'event', event }),
-      ready: () => session.liveGate(),
-      startPosition: () => session.resumePosition(conversationId),
-      active: () => session.isOpen(),
-      gapHoldMs: settings.gapHoldMs,
-      onGapUnfilled: (gap) => {
-        logger.warn('a gap could not be filled in time; the session is closed so that the client syncs', { sessionId: session.id, ...gap });
-        metrics.gapsUnfilled.inc();
-        session.close('resync_required');
-      },
-      onError: (err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
-    });
+  const feedEnv: FeedEnvironment<Session> = {
+    fetchPage: (conversationId, userId, after, waitForSeq) =>
+      deps.history.eventsAfter({
+        conversationId,
+        userId,
+        after,
+        limit: GAP_PAGE_LIMIT,
+        ...(waitForSeq !== undefined ? { waitForSeq, waitMs: GAP_WAIT_MS } : {}),
+      }),
+    gapHoldMs: settings.gapHoldMs,
+    onGapUnfilled: (session, gap) => {
+      logger.warn('a gap could not be filled in time; the session is closed so that the client syncs', { sessionId: session.id, ...gap });
+      metrics.gapsUnfilled.inc();
+      session.close('resync_required');
+    },
+    onError: (session, conversationId, err) => logger.warn('conversation feed failed', { sessionId: session.id, conversationId, err }),
+    now: Date.now,
+    sleep: defaultSleep,
+  };
+
+  function createFeedFor(session: Session, conversationId: string): ConversationFeed {
+    return new OrderedFeed(feedEnv, session, conversationId);
   }
 
-  function sessionFor(data: SocketData, socket: SessionSocket): Session {
-    return createSession({
-      id: data.sessionId,
-      userId: data.userId,
-      socket,
-      maxBufferedBytes: settings.maxBufferedBytes,
-      closeGraceMs: settings.closeGraceMs,
-      bucket: createTokenBucket({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst }),
-      metrics,
-      logger,
-      createFeed: createFeedFor,
-      resumeGraceMs: settings.resumeGraceMs,
-      expiresAt: data.expiresAt,
-    });
+  const sessionEnv = sessionEnvironment({
+    maxBufferedBytes: settings.maxBufferedBytes,
+    closeGraceMs: settings.closeGraceMs,
+    resumeGraceMs: settings.resumeGraceMs,
+    metrics,
+    logger,
+    createFeed: createFeedFor,
+    round: sendRound,
+  });
+  const frameRate = new TokenBucketPolicy({ ratePerSecond: settings.ratePerSecond, burst: settings.rateBurst });
+
+  function newSession(sessionId: string, principal: Principal): ClientSession {
+    return new ClientSession(sessionEnv, sessionId, principal.userId, principal.expiresAt, new ClockTokenBucket(frameRate));
   }
 
   function opened(session: Session): void {
@@ -253,7 +255,13 @@ export function createGateway(deps: GatewayDeps): Gateway {
   }
 
   const app: TemplatedApp = createApp(settings.tls);
-  registerHttpRoutes(app, { readiness, metrics: deps.metrics, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
+  const scraped = {
+    render: () => {
+      metrics.framesOut.flush();
+      return deps.metrics.render();
+    },
+  };
+  registerHttpRoutes(app, { readiness, metrics: scraped, staticDir: settings.staticDir, devTokens: deps.devTokens, logger });
   app.ws<SocketData>(
     '/v1',
     createWebSocketBehavior({
@@ -261,6 +269,7 @@ export function createGateway(deps: GatewayDeps): Gateway {
         allowedOrigins: settings.allowedOrigins,
         verifier: deps.verifier,
         accepting,
+        newSession,
         metrics,
         logger,
       }),
@@ -269,7 +278,6 @@ export function createGateway(deps: GatewayDeps): Gateway {
       idleTimeoutS: settings.idleTimeoutS,
       maxBufferedBytes: settings.maxBufferedBytes,
       userRateLimit,
-      createSession: sessionFor,
       opened,
       closed,
       handleRequest,

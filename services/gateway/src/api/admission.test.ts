@@ -4,34 +4,47 @@ import type { Presence, SessionLocation } from '@switchboard/presence';
 import { createLogger, createMetrics } from '@switchboard/telemetry';
 import { createGatewayMetrics } from '../internal/gatewayMetrics';
 import type { Session } from '../internal/session';
-import { createSessionAdmission } from './upgrade';
+import { createSessionAdmission } from './admission';
 
 /** Presence in memory; `failing` makes every call reject as a Redis outage would. */
-function fakePresence(options: { failing?: boolean } = {}) {
+function fakePresence(options: { failing?: boolean; deadGateways?: string[] } = {}) {
   const sessions = new Map<string, Map<string, string>>();
+  const calls: string[] = [];
   const fail = () => (options.failing ? Promise.reject(new Error('redis is down')) : undefined);
-  const presence: Pick<Presence, 'register' | 'unregister' | 'sessionsOf'> = {
+  const add = (userId: string, sessionId: string, gatewayId: string) => {
+    let of = sessions.get(userId);
+    if (!of) sessions.set(userId, (of = new Map()));
+    of.set(sessionId, gatewayId);
+    return of.size;
+  };
+  const presence: Pick<Presence, 'register' | 'registerAll' | 'unregister' | 'sessionsOf'> = {
     async register(userId, sessionId, gatewayId) {
+      calls.push('register');
       await fail();
-      let of = sessions.get(userId);
-      if (!of) sessions.set(userId, (of = new Map()));
-      of.set(sessionId, gatewayId);
-      return of.size;
+      return add(userId, sessionId, gatewayId);
+    },
+    async registerAll(list, gatewayId) {
+      calls.push(`registerAll ${list.length}`);
+      await fail();
+      for (const s of list) add(s.userId, s.sessionId, gatewayId);
     },
     async unregister(userId, sessionId) {
       sessions.get(userId)?.delete(sessionId);
     },
     async sessionsOf(userIds) {
+      calls.push(`sessionsOf ${userIds.length}`);
       await fail();
       const found = new Map<string, SessionLocation[]>();
       for (const u of userIds) {
-        const of = [...(sessions.get(u) ?? new Map<string, string>())].map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
+        const of = [...(sessions.get(u) ?? new Map<string, string>())]
+          .filter(([, gatewayId]) => !options.deadGateways?.includes(gatewayId))
+          .map(([sessionId, gatewayId]) => ({ sessionId, gatewayId }));
         if (of.length > 0) found.set(u, of);
       }
       return found;
     },
   };
-  return { presence: presence as Presence, sessions };
+  return { presence: presence as Presence, sessions, calls };
 }
 
 function fakeSession(id: string, userId = 'alice') {
@@ -88,4 +101,37 @@ test('a gateway that stopped accepting meanwhile sends the session away', async 
   const a = fakeSession('s1');
   assert.equal(await admission(presence, () => false)(a.session), 'refused');
   assert.deepEqual(a.closes, ['going_away']);
+});
+
+test('sessions opened in the same turn are admitted together: one registration and one count for all', async () => {
+  const { presence, sessions, calls } = fakePresence();
+  const admit = admission(presence);
+  const opened = [fakeSession('a1', 'alice'), fakeSession('b1', 'bob'), fakeSession('a2', 'alice')];
+  const admissions = await Promise.all(opened.map((o) => admit(o.session)));
+  assert.deepEqual(admissions, ['welcome', 'welcome', 'welcome']);
+  assert.deepEqual(calls, ['registerAll 3', 'sessionsOf 2']);
+  assert.deepEqual([...(sessions.get('alice')?.keys() ?? [])], ['a1', 'a2']);
+  assert.equal(await admit(fakeSession('c1', 'carol').session), 'welcome');
+  assert.deepEqual(calls.slice(2), ['registerAll 1', 'sessionsOf 1'], 'a later turn is a batch of its own');
+});
+
+test('sessions racing in one turn past the limit are both refused, never both admitted', async () => {
+  const { presence, sessions } = fakePresence();
+  const admit = admission(presence);
+  assert.equal(await admit(fakeSession('s1').session), 'welcome');
+  const [second, third] = [fakeSession('s2'), fakeSession('s3')];
+  assert.deepEqual(await Promise.all([admit(second.session), admit(third.session)]), ['refused', 'refused']);
+  assert.deepEqual([second.closes, third.closes], [['too_many_sessions'], ['too_many_sessions']]);
+  assert.deepEqual([...(sessions.get('alice')?.keys() ?? [])], ['s1'], 'both left presence again');
+});
+
+test('only live sessions count: those of a gateway whose lease lapsed do not', async () => {
+  const { presence, sessions } = fakePresence({ deadGateways: ['gw-dead'] });
+  sessions.set('alice', new Map([['old1', 'gw-dead'], ['old2', 'gw-dead']]));
+  const admit = admission(presence);
+  assert.equal(await admit(fakeSession('s1').session), 'welcome', 'three registered, one live');
+  assert.equal(await admit(fakeSession('s2').session), 'welcome');
+  const third = fakeSession('s3');
+  assert.equal(await admit(third.session), 'refused', 'three live');
+  assert.deepEqual(third.closes, ['too_many_sessions']);
 });

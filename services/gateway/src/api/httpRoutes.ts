@@ -6,7 +6,8 @@ import { createStaticHandler } from './staticFiles';
 
 export interface HttpRoutesDeps {
   readiness: () => { ready: boolean; reason?: string };
-  metrics: MetricsRegistry;
+  /** What /metrics serves. */
+  metrics: Pick<MetricsRegistry, 'render'>;
   staticDir: string | undefined;
   /** Set only when GATEWAY_DEV_TOKENS is on: serves GET /dev/token. */
   devTokens?: DevTokenIssuer;

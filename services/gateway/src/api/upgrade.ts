@@ -2,24 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponse, us_socket_context_t } from 'uWebSockets.js';
 import { isAuthError, tokenFromRequest, type Principal, type TokenVerifier } from '@switchboard/auth';
 import { ERROR_CODES } from '@switchboard/errors';
-import type { Presence } from '@switchboard/presence';
 import type { Logger } from '@switchboard/telemetry';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
-import type { SerialQueue } from '../internal/serialQueue';
-import type { Session } from '../internal/session';
+import type { ClientSession, Session } from '../internal/session';
 import { respond, watchAborted } from './respond';
 
-/** What uWebSockets.js keeps with each socket. */
+/**
+ * What uWebSockets.js keeps with each socket: the session, made at the upgrade. uWS copies the
+ * properties of this object onto its WebSocket object (`getUserData()` returns the WebSocket), so
+ * each one costs a property slot per connection: there is only one.
+ */
 export interface SocketData {
-  sessionId: string;
-  userId: string;
-  /** When the access token expires, in epoch milliseconds. */
-  expiresAt: number;
-  session?: Session;
-  /** The session's frames, acted on in arrival order, after its admission. */
-  inbox?: SerialQueue;
-  /** Settles when the session's admission (presence registration) is done. */
-  admitted?: Promise<unknown>;
+  session: ClientSession;
 }
 
 export interface UpgradeDeps {
@@ -28,6 +22,8 @@ export interface UpgradeDeps {
   verifier: TokenVerifier;
   /** False before the deliveries consumer joined and while draining. */
   accepting: () => boolean;
+  /** The session of a connection about to be upgraded; its socket is attached when it opens. */
+  newSession: (sessionId: string, principal: Principal) => ClientSession;
   metrics: GatewayMetrics;
   logger: Logger;
   newSessionId?: () => string;
@@ -81,8 +77,7 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
   }
 
   function upgrade(res: HttpResponse, request: UpgradeRequest, context: us_socket_context_t, principal: Principal): void {
-    const data: SocketData = { sessionId: newSessionId(), userId: principal.userId, expiresAt: principal.expiresAt };
-    res.upgrade<SocketData>(data, request.key, firstProtocol(request.protocol), request.extensions, context);
+    res.upgrade<SocketData>({ session: deps.newSession(newSessionId(), principal) }, request.key, firstProtocol(request.protocol), request.extensions, context);
   }
 
   /** A key set must be fetched before the token can be judged. */
@@ -128,50 +123,5 @@ export function createUpgradeHandler(deps: UpgradeDeps): (res: HttpResponse, req
       logger.error('upgrade failed', { err });
       if (!state.aborted) reject(res, '500 Internal Server Error', 'internal', ERROR_CODES.internal.message);
     });
-  };
-}
-
-export interface AdmissionDeps {
-  gatewayId: string;
-  presence: Presence;
-  maxSessionsPerUser: number;
-  accepting: () => boolean;
-  metrics: GatewayMetrics;
-  logger: Logger;
-}
-
-/**
- * Admits a session that just opened: registers it in presence (so deliveries find it) and checks
- * the user's session limit, then resolves 'welcome'. Register first, then count: two sessions
- * racing each see the other, so the limit is never passed (at worst both are refused and retry).
- * A user over the limit is refused with an error frame and close 4008 (browsers could not read an
- * HTTP status); presence that cannot be written is a close with 1013 `unavailable`, retriable.
- */
-export function createSessionAdmission(deps: AdmissionDeps): (session: Session) => Promise<'welcome' | 'refused'> {
-  const { presence, logger, metrics } = deps;
-  return async (session) => {
-    try {
-      await presence.register(session.userId, session.id, deps.gatewayId);
-      const live = (await presence.sessionsOf([session.userId])).get(session.userId)?.length ?? 0;
-      if (live > deps.maxSessionsPerUser) {
-        await presence.unregister(session.userId, session.id);
-        metrics.rejectedUpgrades.inc({ reason: 'too_many_sessions' });
-        session.refuse(null, 'too_many_sessions', `a user may have at most ${deps.maxSessionsPerUser} open sessions`);
-        session.close('too_many_sessions');
-        return 'refused';
-      }
-    } catch (err) {
-      // The registration may have gone through; left there it would count against the user forever.
-      void presence.unregister(session.userId, session.id).catch(() => undefined);
-      logger.warn('presence unavailable while admitting a session', { err });
-      metrics.rejectedUpgrades.inc({ reason: 'unavailable' });
-      session.close('unavailable');
-      return 'refused';
-    }
-    if (!deps.accepting()) {
-      session.close('going_away');
-      return 'refused';
-    }
-    return 'welcome';
   };
 }

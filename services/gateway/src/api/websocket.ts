@@ -4,8 +4,7 @@ import type { Logger } from '@switchboard/telemetry';
 import { decodeFrame } from '../internal/decodeFrame';
 import type { GatewayMetrics } from '../internal/gatewayMetrics';
 import { createHeartbeat } from '../internal/heartbeat';
-import { createSerialQueue } from '../internal/serialQueue';
-import type { Session, SessionSocket } from '../internal/session';
+import type { Session } from '../internal/session';
 import type { UserRateLimit } from '../internal/userRateLimit';
 import type { SocketData } from './upgrade';
 
@@ -16,27 +15,15 @@ export interface WebSocketDeps {
   maxBufferedBytes: number;
   /** The per-user limit, shared by all of a user's sessions on every gateway. */
   userRateLimit: UserRateLimit;
-  /** Builds the session of a socket that just opened. */
-  createSession: (data: SocketData, socket: SessionSocket) => Session;
   /** Registers the session in presence and checks the user's session limit; 'refused' has closed it. */
   admit: (session: Session) => Promise<'welcome' | 'refused'>;
   /** Adds the admitted session and welcomes it. */
   opened: (session: Session) => void;
-  /** The socket is gone: forget the session, once its admission (presence registration) settled. */
+  /** The socket is gone: forget the session, and leave presence once `admitted` (its admission settled). */
   closed: (session: Session, code: number, admitted: Promise<unknown>) => void;
   handleRequest: (session: Session, request: Request) => void;
   metrics: GatewayMetrics;
   logger: Logger;
-}
-
-function socketOf(ws: WebSocket<SocketData>): SessionSocket {
-  return {
-    send: (text) => ws.send(text, false, false),
-    getBufferedAmount: () => ws.getBufferedAmount(),
-    end: (code, reason) => ws.end(code, reason),
-    ping: () => void ws.ping(),
-    terminate: () => ws.close(),
-  };
 }
 
 /**
@@ -73,31 +60,20 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
     // Nothing is sent from open() itself: after an upgrade made inside res.cork() (a token whose
     // key set had to be fetched), uWS may still be reading the old HTTP response's state (see
     // upgrade.ts). The welcome waits for the session's admission to presence, and the client's
-    // frames wait behind it in the session's queue, so nothing is handled for a session that
+    // frames wait behind it in the session's order, so nothing is handled for a session that
     // deliveries cannot find yet.
     open(ws) {
-      const data = ws.getUserData();
-      const session = deps.createSession(data, socketOf(ws));
-      data.session = session;
-      const inbox = createSerialQueue((err) => logger.error('handling a frame failed', { sessionId: session.id, err }));
-      data.inbox = inbox;
+      const { session } = ws.getUserData();
+      session.attach(ws);
       heartbeat.watch(session);
-      const admitted = new Promise<void>((resolve) => {
-        inbox.run(async () => {
-          try {
-            if ((await deps.admit(session)) === 'welcome' && session.isOpen()) deps.opened(session);
-          } finally {
-            resolve();
-          }
-        });
+      session.inOrder(async () => {
+        if ((await deps.admit(session)) === 'welcome' && session.isOpen()) deps.opened(session);
       });
-      data.admitted = admitted;
     },
 
     message(ws, message, isBinary) {
-      const data = ws.getUserData();
-      const { session, inbox } = data;
-      if (!session?.isOpen() || !inbox) return;
+      const { session } = ws.getUserData();
+      if (!session.isOpen()) return;
       session.seen();
       const frame = decodeFrame(message, isBinary, deps.maxFrameBytes);
       if (frame.kind === 'fatal') {
@@ -108,7 +84,7 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
       metrics.framesIn.inc({ type: frame.kind === 'request' ? frame.request.type : 'invalid' });
       const id = frame.kind === 'request' ? frame.request.id : frame.id;
       if (!session.allowFrame()) {
-        inbox.run(() => session.refuse(id, 'rate_limited', PER_CONNECTION));
+        session.inOrder(() => session.refuse(id, 'rate_limited', PER_CONNECTION));
         return;
       }
       const act = (allowed: boolean): void => {
@@ -127,29 +103,31 @@ export function createWebSocketBehavior(deps: WebSocketDeps): WebSocketBehavior<
       };
       // Mostly known at once (tokens held locally): then, with nothing of this connection waiting, the frame is acted on now.
       const allowed = deps.userRateLimit.take(session.userId);
-      if (typeof allowed === 'boolean') inbox.run(() => act(allowed));
-      else inbox.run(async () => act(await allowed));
+      if (typeof allowed === 'boolean') session.inOrder(() => act(allowed));
+      else session.inOrder(async () => act(await allowed));
     },
 
     pong(ws) {
-      ws.getUserData().session?.seen();
+      ws.getUserData().session.seen();
     },
 
     ping(ws) {
-      ws.getUserData().session?.seen();
+      ws.getUserData().session.seen();
     },
 
     drain(ws) {
-      ws.getUserData().session?.drained();
+      ws.getUserData().session.drained();
     },
 
     close(ws, code, message) {
-      const data = ws.getUserData();
+      const { session } = ws.getUserData();
       metrics.closes.inc({ code: String(code) });
-      if (code !== 1000 && code !== 1001) logger.debug('socket closed', { sessionId: data.sessionId, code, reason: Buffer.from(message).toString('utf8') });
-      if (!data.session) return;
-      heartbeat.unwatch(data.session);
-      deps.closed(data.session, code, data.admitted ?? Promise.resolve());
+      if (code !== 1000 && code !== 1001) logger.debug('socket closed', { sessionId: session.id, code, reason: Buffer.from(message).toString('utf8') });
+      heartbeat.unwatch(session);
+      // Presence is left after the admission (a registration still in flight would otherwise land
+      // after the unregistration): in the session's order, after what is queued.
+      const admitted = new Promise<void>((resolve) => session.inOrder(resolve));
+      deps.closed(session, code, admitted);
     },
   };
 }

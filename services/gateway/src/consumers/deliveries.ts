@@ -16,6 +16,8 @@ export interface DeliveriesConsumerOptions {
   logger: Logger;
   /** Called in offset order for every delivery addressed to this gateway, a batch's items one by one; must not block. */
   onDelivery: (delivery: SingleDelivery, stamps: DeliveryStamps) => void;
+  /** Runs the handling of one fetched batch (every `onDelivery` of it, synchronously); by default it is simply run. */
+  inRound?: (handleBatch: () => void) => void;
 }
 
 /** The hop stamps a delivery carries, and when this gateway fetched it. */
@@ -51,6 +53,7 @@ function headerText(headers: IHeaders | undefined, name: string): string | undef
 export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): DeliveriesConsumer {
   const { kafka, gatewayId, logger } = options;
   const pacer = createRoundPacer({ intervalMs: options.fetchIntervalMs ?? 0 });
+  const inRound = options.inRound ?? ((handleBatch: () => void) => handleBatch());
   const topic = topicNames(options.namespace).deliveries;
   const partitionCount = topicSpec('deliveries').partitions;
   const own = partitionFor(gatewayId, partitionCount);
@@ -141,10 +144,12 @@ export function createDeliveriesConsumer(options: DeliveriesConsumerOptions): De
             if (batch.partition !== own) return;
             const fetched = stampNow();
             pacer.claim();
-            for (const message of batch.messages) {
-              nextOffset = Number(message.offset) + 1;
-              handle(message.value, message.headers, message.offset, fetched);
-            }
+            inRound(() => {
+              for (const message of batch.messages) {
+                nextOffset = Number(message.offset) + 1;
+                handle(message.value, message.headers, message.offset, fetched);
+              }
+            });
             await pacer.untilNext();
           },
         });

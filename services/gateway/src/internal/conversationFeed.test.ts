@@ -309,3 +309,12 @@ test('live events wait for the gate, so a sync that opens it is known before the
   await live;
   assert.deepEqual(pushed, [6, 7, 8]);
 });
+
+test('the next event of an idle feed is pushed within the call, with no promise of its own', async () => {
+  const h = harness();
+  await h.feed.live(event(1));
+  const second = h.feed.live(event(2));
+  assert.deepEqual(h.pushed, [1, 2], 'pushed before anything was awaited');
+  assert.equal(h.feed.live(event(3)), second, 'one settled promise shared by every push at once');
+  assert.deepEqual(h.pushed, [1, 2, 3]);
+});

@@ -144,3 +144,30 @@ test('typing and signal frames reach the recipients only', () => {
   ]);
   assert.deepEqual(h.sent.get('s-alice'), []);
 });
+
+test('a user named twice gets a delivery once per session, receipts and typing included', async () => {
+  const h = setup();
+  h.open('s-bob', 'bob');
+  h.open('s-bob-2', 'bob');
+  const receipt = messageEvent(null, null, { type: 'ReadCursorMoved', userId: 'alice', upToSeq: 3 });
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EventDelivery', event: messageEvent(1, null), recipients: ['bob', 'bob'] } });
+  await settle();
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EventDelivery', event: receipt, recipients: ['bob', 'bob'] } });
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EphemeralDelivery', conversationId: CONVERSATION, fromUserId: 'alice', recipients: ['bob', 'bob'], body: { type: 'Typing', active: true } } });
+  await settle();
+  for (const id of ['s-bob', 's-bob-2']) assert.deepEqual(types(h.sent.get(id)), ['event', 'event', 'typing'], id);
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EventDelivery', event: messageEvent(2, null), recipients: ['bob'] } });
+  await settle();
+  assert.deepEqual(types(h.sent.get('s-bob')), ['event', 'event', 'typing', 'event'], 'the next delivery reaches it again');
+});
+
+test("the sender's session is answered when its user is not among the recipients, once when it is", async () => {
+  const h = setup();
+  const alice = h.open('s-alice', 'alice');
+  alice.begin('r1', 'command', null);
+  alice.begin('r2', 'command', null);
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EventDelivery', event: messageEvent(1, { gatewayId: GATEWAY, sessionId: 's-alice', userId: 'alice', requestId: 'r1' }), recipients: [] } });
+  h.dispatch({ gatewayId: GATEWAY, body: { type: 'EventDelivery', event: messageEvent(2, { gatewayId: GATEWAY, sessionId: 's-alice', userId: 'alice', requestId: 'r2' }), recipients: ['alice', 'alice'] } });
+  await settle();
+  assert.deepEqual(h.sent.get('s-alice')?.map((f) => f.id), ['r1', 'r2']);
+});

@@ -1,18 +1,22 @@
-import type { ServerFrame } from '@switchboard/protocol';
+import type { ClientEvent, ServerFrame } from '@switchboard/protocol';
 
-const eventFrames = new WeakMap<object, string>();
+const eventFrames = new WeakMap<ClientEvent, string>();
 
 /**
- * The JSON text of a frame. An event frame is encoded once per event object and the text reused:
- * the dispatcher hands one event object to every local recipient, so a group message would
+ * The JSON text of an event frame, `{"type":"event","event":…}`, made once per event object and
+ * reused: the dispatcher hands one event object to every local recipient, so a group message would
  * otherwise be stringified once per member session.
  */
-export function frameText(frame: ServerFrame): string {
-  if (frame.type !== 'event') return JSON.stringify(frame);
-  let text = eventFrames.get(frame.event);
+export function eventFrameText(event: ClientEvent): string {
+  let text = eventFrames.get(event);
   if (text === undefined) {
-    text = JSON.stringify(frame);
-    eventFrames.set(frame.event, text);
+    text = JSON.stringify({ type: 'event', event });
+    eventFrames.set(event, text);
   }
   return text;
+}
+
+/** The JSON text of a frame; an event frame's is shared (see eventFrameText). */
+export function frameText(frame: ServerFrame): string {
+  return frame.type === 'event' ? eventFrameText(frame.event) : JSON.stringify(frame);
 }

@@ -19,7 +19,10 @@ export interface HeartbeatOptions {
   sweepIntervalMs?: number;
 }
 
-/** Idle detection for every open session, with one timer for all of them while any is watched. */
+/**
+ * Idle detection and token expiry for every open session, with one timer for all of them while any
+ * is watched: no session has a timer of its own.
+ */
 export interface Heartbeat {
   watch(session: Session): void;
   unwatch(session: Session): void;
@@ -29,7 +32,9 @@ export interface Heartbeat {
 
 /**
  * Runs the idle timeout in the application rather than in uWS, whose own timeout drops the
- * connection without a close frame: here a quiet client is closed with 4010 idle_timeout.
+ * connection without a close frame: here a quiet client is closed with 4010 idle_timeout. A
+ * session whose access token expired is closed with 4001 unauthorized by the same sweep, so at
+ * most one sweep interval (1 s by default) after the expiry.
  */
 export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
   const now = options.now ?? Date.now;
@@ -38,19 +43,28 @@ export function createHeartbeat(options: HeartbeatOptions): Heartbeat {
   const watched = new Map<Session, number | undefined>();
   let timer: NodeJS.Timeout | undefined;
 
+  /** One session's turn in the sweep; forEach rather than for-of, which would allocate an entry per session and sweep. */
+  function check(pingedFor: number | undefined, session: Session, at: number): void {
+    const { expiresAt } = session;
+    if (expiresAt !== undefined && expiresAt <= at) {
+      watched.delete(session);
+      session.close('unauthorized');
+      return;
+    }
+    const seenAt = session.lastSeenAt();
+    const action = idleAction(at - seenAt, pingedFor === seenAt, options.idleTimeoutMs);
+    if (action === 'ping') {
+      watched.set(session, seenAt);
+      session.ping();
+    } else if (action === 'close') {
+      watched.delete(session);
+      session.close('idle_timeout');
+    }
+  }
+
   function sweep(): void {
     const at = now();
-    for (const [session, pingedFor] of watched) {
-      const seenAt = session.lastSeenAt();
-      const action = idleAction(at - seenAt, pingedFor === seenAt, options.idleTimeoutMs);
-      if (action === 'ping') {
-        watched.set(session, seenAt);
-        session.ping();
-      } else if (action === 'close') {
-        watched.delete(session);
-        session.close('idle_timeout');
-      }
-    }
+    watched.forEach((pingedFor, session) => check(pingedFor, session, at));
     if (watched.size === 0 && timer) {
       clearInterval(timer);
       timer = undefined;

@@ -11,22 +11,44 @@ export interface TokenBucketOptions {
   now?: () => number;
 }
 
-/** A token bucket refilled continuously from the clock, so no timer runs per connection. */
+/** The rate and clock of many buckets, held once. */
+export class TokenBucketPolicy {
+  readonly perMs: number;
+  readonly burst: number;
+  readonly now: () => number;
+
+  constructor(options: TokenBucketOptions) {
+    this.perMs = options.ratePerSecond / 1000;
+    this.burst = options.burst;
+    this.now = options.now ?? Date.now;
+  }
+}
+
+/**
+ * A token bucket refilled continuously from the clock, so no timer runs per connection. One is
+ * kept per connection: its state is two numbers, the policy is shared.
+ */
+export class ClockTokenBucket implements TokenBucket {
+  private tokens: number;
+  private refilledAt: number;
+
+  constructor(private readonly policy: TokenBucketPolicy) {
+    this.tokens = policy.burst;
+    this.refilledAt = policy.now();
+  }
+
+  take(): boolean {
+    const at = this.policy.now();
+    if (at > this.refilledAt) {
+      this.tokens = Math.min(this.policy.burst, this.tokens + (at - this.refilledAt) * this.policy.perMs);
+      this.refilledAt = at;
+    }
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
 export function createTokenBucket(options: TokenBucketOptions): TokenBucket {
-  const now = options.now ?? Date.now;
-  const perMs = options.ratePerSecond / 1000;
-  let tokens = options.burst;
-  let refilledAt = now();
-  return {
-    take() {
-      const at = now();
-      if (at > refilledAt) {
-        tokens = Math.min(options.burst, tokens + (at - refilledAt) * perMs);
-        refilledAt = at;
-      }
-      if (tokens < 1) return false;
-      tokens -= 1;
-      return true;
-    },
-  };
+  return new ClockTokenBucket(new TokenBucketPolicy(options));
 }
