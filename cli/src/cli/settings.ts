@@ -1,4 +1,4 @@
-import { ConfigError, NAMESPACE_PATTERN, commonSpec, kafkaSecurity, loadConfig, type Field, type KafkaSecurity } from '@switchboard/config';
+import { ConfigError, NAMESPACE_PATTERN, commonSpec, kafkaSecurity, kafkaSecuritySpec, loadConfig, type Field, type KafkaSecurity } from '@switchboard/config';
 import { configError, usageError } from './cliError';
 import { stringOption } from './optionValues';
 import type { OptionSpecs, OptionValues } from './parseCommandArgs';
@@ -34,15 +34,6 @@ export interface Settings {
   gatewayUrl(): string;
 }
 
-const KAFKA_SECURITY_SPEC = {
-  KAFKA_SECURITY_PROTOCOL: commonSpec.KAFKA_SECURITY_PROTOCOL,
-  KAFKA_SSL_CA_FILE: commonSpec.KAFKA_SSL_CA_FILE,
-  KAFKA_SSL_CERT_FILE: commonSpec.KAFKA_SSL_CERT_FILE,
-  KAFKA_SSL_KEY_FILE: commonSpec.KAFKA_SSL_KEY_FILE,
-  KAFKA_SASL_MECHANISM: commonSpec.KAFKA_SASL_MECHANISM,
-  KAFKA_SASL_USERNAME: commonSpec.KAFKA_SASL_USERNAME,
-  KAFKA_SASL_PASSWORD_FILE: commonSpec.KAFKA_SASL_PASSWORD_FILE,
-} as const;
 
 export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): Settings {
   return {
@@ -53,7 +44,7 @@ export function resolveSettings(values: OptionValues, env: NodeJS.ProcessEnv): S
     brokers: () => fromFlagOrEnv(values, 'brokers', env, 'KAFKA_BROKERS', commonSpec.KAFKA_BROKERS, parseBrokers),
     kafkaSecurity: () => {
       try {
-        return kafkaSecurity(loadConfig(KAFKA_SECURITY_SPEC, env));
+        return kafkaSecurity(loadConfig(kafkaSecuritySpec, env));
       } catch (err) {
         if (err instanceof ConfigError) throw configError(err.problems.join('; '));
         throw err;

@@ -3,14 +3,8 @@ import { hostPorts, int, oneOf, optionalFile, optionalStr, str, url } from './fi
 /** A namespace prefixes every topic, consumer group, transactional id and Redis key of one installation. */
 export const NAMESPACE_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
 
-/** Settings shared by every service. Each service spreads these into its own spec. */
-export const commonSpec = {
-  SWITCHBOARD_NAMESPACE: str({
-    description: 'Prefix of every topic, consumer group, transactional id and Redis key of this installation',
-    default: 'switchboard',
-    pattern: NAMESPACE_PATTERN,
-  }),
-  KAFKA_BROKERS: hostPorts({ description: 'Kafka bootstrap brokers, comma-separated host:port', default: ['127.0.0.1:9092'] }),
+/** How to reach secured brokers (docs/connections.md); every Kafka client of the project reads these. */
+export const kafkaSecuritySpec = {
   KAFKA_SECURITY_PROTOCOL: oneOf({
     description: 'How to reach the brokers, as Kafka names it: PLAINTEXT, SSL (TLS), SASL_PLAINTEXT or SASL_SSL (SASL over TLS)',
     default: 'PLAINTEXT',
@@ -26,6 +20,17 @@ export const commonSpec = {
   }),
   KAFKA_SASL_USERNAME: optionalStr({ description: 'SASL user name (SASL_PLAINTEXT and SASL_SSL only)' }),
   KAFKA_SASL_PASSWORD_FILE: optionalFile({ description: 'File holding the SASL password (its first line; SASL_PLAINTEXT and SASL_SSL only)' }),
+} as const;
+
+/** Settings shared by every service. Each service spreads these into its own spec. */
+export const commonSpec = {
+  SWITCHBOARD_NAMESPACE: str({
+    description: 'Prefix of every topic, consumer group, transactional id and Redis key of this installation',
+    default: 'switchboard',
+    pattern: NAMESPACE_PATTERN,
+  }),
+  KAFKA_BROKERS: hostPorts({ description: 'Kafka bootstrap brokers, comma-separated host:port', default: ['127.0.0.1:9092'] }),
+  ...kafkaSecuritySpec,
   LOG_LEVEL: oneOf({ description: 'Lowest log level written', default: 'info', values: ['debug', 'info', 'warn', 'error'] as const }),
   SHUTDOWN_GRACE_MS: int({
     description: 'Longest a graceful shutdown (SIGTERM, SIGINT) may take; past it the process exits with status 1. Keep it below the orchestrator\'s grace period',

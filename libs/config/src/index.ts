@@ -8,7 +8,7 @@ export { bool, hostPorts, int, list, oneOf, optionalFile, optionalStr, port, str
 export type { Field, ParseResult } from './fields';
 export { ConfigError, EXIT_CONFIG, checkedOrExit, describeSpec, exitIfRefused, loadConfig, loadConfigOrExit } from './loadConfig';
 export type { ConfigOf, Spec } from './loadConfig';
-export { NAMESPACE_PATTERN, commonSpec, databaseSpec, redisSpec } from './common';
+export { NAMESPACE_PATTERN, commonSpec, databaseSpec, kafkaSecuritySpec, redisSpec } from './common';
 export { databaseUrl, kafkaSecurity, redisConnection } from './connectionSecurity';
 export type { KafkaSecurity, KafkaSecuritySettings, RedisConnection, RedisSecuritySettings } from './connectionSecurity';
 export { credentialProblem } from './credentialProblems';

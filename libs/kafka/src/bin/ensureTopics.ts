@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Creates the platform's missing topics and checks the existing ones; run by deployments before
 // the services start (a Kubernetes Job, a helm hook, docker compose).
-import { checkedOrExit, commonSpec, int, kafkaSecurity, loadConfigOrExit } from '@switchboard/config';
+import { checkedOrExit, commonSpec, int, kafkaSecurity, kafkaSecuritySpec, loadConfigOrExit } from '@switchboard/config';
 import { createKafka } from '../createKafka';
 import { ensureTopics } from '../ensureTopics';
 
@@ -10,13 +10,7 @@ const EXIT_UNAVAILABLE = 69;
 const spec = {
   SWITCHBOARD_NAMESPACE: commonSpec.SWITCHBOARD_NAMESPACE,
   KAFKA_BROKERS: commonSpec.KAFKA_BROKERS,
-  KAFKA_SECURITY_PROTOCOL: commonSpec.KAFKA_SECURITY_PROTOCOL,
-  KAFKA_SSL_CA_FILE: commonSpec.KAFKA_SSL_CA_FILE,
-  KAFKA_SSL_CERT_FILE: commonSpec.KAFKA_SSL_CERT_FILE,
-  KAFKA_SSL_KEY_FILE: commonSpec.KAFKA_SSL_KEY_FILE,
-  KAFKA_SASL_MECHANISM: commonSpec.KAFKA_SASL_MECHANISM,
-  KAFKA_SASL_USERNAME: commonSpec.KAFKA_SASL_USERNAME,
-  KAFKA_SASL_PASSWORD_FILE: commonSpec.KAFKA_SASL_PASSWORD_FILE,
+  ...kafkaSecuritySpec,
   TOPIC_REPLICATION_FACTOR: int({ description: 'Replicas of each topic created; 3 in production', default: 1, min: 1, max: 10 }),
 } as const;
 
